@@ -1,0 +1,20 @@
+// Facts about the machine the stub runs on, for lldb's qHostInfo.
+#pragma once
+
+#include <string>
+
+namespace rspstub::platform {
+
+struct HostInfo {
+  std::string triple;      // e.g. x86_64-pc-linux-gnu
+  int pointer_size = 8;
+  std::string os_type;     // linux, windows, ...
+  std::string os_version;  // e.g. 6.1.0 (numeric part of the kernel release)
+  std::string os_build;    // full kernel release string
+  std::string os_kernel;   // kernel version string (uname -v)
+  std::string hostname;
+};
+
+HostInfo host_info();
+
+}  // namespace rspstub::platform

@@ -1,0 +1,163 @@
+#include "protocol/reply.hpp"
+
+#include <array>
+#include <cstring>
+
+#include "protocol/hex.hpp"
+
+namespace rspstub::protocol {
+namespace {
+
+constexpr bool needs_escape(unsigned char c) noexcept {
+  return c == '#' || c == '$' || c == '}' || c == '*';
+}
+
+// For each byte: its two hex digits, and the sum of those digits (for the checksum).
+struct HexTables {
+  std::array<std::array<char, 2>, 256> digits{};
+  std::array<std::uint8_t, 256> digit_sum{};
+  constexpr HexTables() {
+    for (int b = 0; b < 256; ++b) {
+      digits[b] = {kHexDigits[b >> 4], kHexDigits[b & 15]};
+      digit_sum[b] = static_cast<std::uint8_t>(kHexDigits[b >> 4] + kHexDigits[b & 15]);
+    }
+  }
+};
+constexpr HexTables kHex;
+
+}  // namespace
+
+void ReplyBuffer::reserve(std::size_t n) {
+  if (n <= capacity_) return;
+  std::size_t cap = capacity_ == 0 ? 256 : capacity_;
+  while (cap < n) cap *= 2;
+  std::unique_ptr<char[]> bigger(new char[cap]);
+  if (size_ != 0) std::memcpy(bigger.get(), data_.get(), size_);
+  data_ = std::move(bigger);
+  capacity_ = cap;
+}
+
+void ReplyBuffer::begin(bool with_ack) {
+  size_ = 0;
+  if (with_ack) push('+');
+  packet_start_ = size_;
+  push('$');
+  sum_ = 0;
+  finished_ = false;
+}
+
+void ReplyBuffer::put(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  if (needs_escape(u)) {
+    put_raw('}');
+    put_raw(static_cast<char>(u ^ 0x20));
+  } else {
+    put_raw(c);
+  }
+}
+
+void ReplyBuffer::put(std::string_view s) {
+  for (char c : s) put(c);
+}
+
+void ReplyBuffer::put_binary(std::span<const std::byte> bytes) {
+  for (std::byte b : bytes) put(static_cast<char>(b));
+}
+
+void ReplyBuffer::put_hex(std::span<const std::byte> bytes) {
+  for (std::byte b : bytes) {
+    const auto v = static_cast<unsigned>(b);
+    put_raw(kHex.digits[v][0]);
+    put_raw(kHex.digits[v][1]);
+  }
+}
+
+void ReplyBuffer::put_hex_text(std::string_view text) {
+  put_hex(std::as_bytes(std::span<const char>(text.data(), text.size())));
+}
+
+void ReplyBuffer::put_hex_number(std::uint64_t v) {
+  char tmp[16];
+  int n = 0;
+  do {
+    tmp[n++] = kHexDigits[v & 15];
+    v >>= 4;
+  } while (v != 0);
+  while (n > 0) put_raw(tmp[--n]);
+}
+
+void ReplyBuffer::put_error(ErrorCode code, ErrorStyle style) {
+  const ErrorInfo& info = error_info(code);
+  if (style == ErrorStyle::dot_text) {
+    put("E.");
+    put(info.message);
+    return;
+  }
+  const auto v = static_cast<unsigned>(code);
+  put_raw('E');
+  put_raw(kHexDigits[(v >> 4) & 15]);
+  put_raw(kHexDigits[v & 15]);
+  if (style == ErrorStyle::code_and_hex) {
+    put_raw(';');
+    put_hex_text(info.message);
+  }
+}
+
+std::span<std::byte> ReplyBuffer::stage(std::size_t n) {
+  staged_at_ = size_;
+  staged_n_ = n;
+  // Room for the encoded output (<= 2n) plus the trailing "#cs"; raw bytes go at +n.
+  reserve(staged_at_ + 2 * n + 3);
+  return {reinterpret_cast<std::byte*>(data_.get() + staged_at_ + n), n};
+}
+
+void ReplyBuffer::encode_staged(std::size_t used, StagedEncoding enc) noexcept {
+  if (used > staged_n_) used = staged_n_;
+  char* const base = data_.get();
+  const auto* src = reinterpret_cast<const unsigned char*>(base + staged_at_ + staged_n_);
+  char* out = base + staged_at_;
+  unsigned sum = sum_;
+  if (enc == StagedEncoding::hex) {
+    for (std::size_t i = 0; i < used; ++i) {
+      const unsigned char b = src[i];  // read before the writes below can reach it
+      out[0] = kHex.digits[b][0];
+      out[1] = kHex.digits[b][1];
+      out += 2;
+      sum += kHex.digit_sum[b];
+    }
+  } else {
+    for (std::size_t i = 0; i < used; ++i) {
+      const unsigned char b = src[i];
+      if (needs_escape(b)) {
+        *out++ = '}';
+        *out++ = static_cast<char>(b ^ 0x20);
+        sum += '}' + (b ^ 0x20u);
+      } else {
+        *out++ = static_cast<char>(b);
+        sum += b;
+      }
+    }
+  }
+  sum_ = static_cast<std::uint8_t>(sum);
+  size_ = static_cast<std::size_t>(out - base);
+  staged_n_ = 0;
+}
+
+void ReplyBuffer::finish() {
+  if (finished_) return;
+  const std::uint8_t sum = sum_;
+  push('#');
+  push(kHexDigits[sum >> 4]);
+  push(kHexDigits[sum & 15]);
+  finished_ = true;
+}
+
+std::string_view ReplyBuffer::payload() const noexcept {
+  std::string_view p = packet();
+  if (p.size() < 1) return {};
+  p.remove_prefix(1);                       // '$'
+  if (finished_ && p.size() >= 3) p.remove_suffix(3);  // "#cs"
+  return p;
+}
+
+}  // namespace rspstub::protocol
