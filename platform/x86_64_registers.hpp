@@ -48,7 +48,8 @@ struct Registers {
   std::array<std::byte, g_image_size> image{};
   std::bitset<reg_count> valid;
 
-  void set_u64(int r, std::uint64_t v) noexcept;       // little-endian, for 8-byte registers
+  void set_u64(int r, std::uint64_t v) noexcept;       // little-endian, for 8-byte registers;
+                                                       // also marks r valid
   std::uint64_t get_u64(int r) const noexcept;          // low 8 bytes (or fewer) of r
   std::span<std::byte> bytes(int r) noexcept { return {image.data() + reg_offset(r), reg_size(r)}; }
   std::span<const std::byte> bytes(int r) const noexcept {

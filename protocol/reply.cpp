@@ -103,20 +103,30 @@ void ReplyBuffer::put_error(ErrorCode code, ErrorStyle style) {
   }
 }
 
-std::span<std::byte> ReplyBuffer::stage(std::size_t n) {
+std::span<std::byte> ReplyBuffer::stage(std::size_t n, std::string_view prefix) {
   staged_at_ = size_;
   staged_n_ = n;
-  // Room for the encoded output (<= 2n) plus the trailing "#cs"; raw bytes go at +n.
-  reserve(staged_at_ + 2 * n + 3);
-  return {reinterpret_cast<std::byte*>(data_.get() + staged_at_ + n), n};
+  staged_prefix_ = prefix;
+  // Room for the prefix, the encoded output (<= 2n) and the trailing "#cs"; raw bytes go n
+  // bytes past where the output starts.
+  const std::size_t out = staged_at_ + prefix.size();
+  reserve(out + 2 * n + 3);
+  return {reinterpret_cast<std::byte*>(data_.get() + out + n), n};
 }
 
 void ReplyBuffer::encode_staged(std::size_t used, StagedEncoding enc) noexcept {
-  if (used > staged_n_) used = staged_n_;
+  const std::size_t n = staged_n_;
+  if (used > n) used = n;
+  staged_n_ = 0;
+  if (used == 0) return;  // nothing read: the payload stays as it was, prefix included
   char* const base = data_.get();
-  const auto* src = reinterpret_cast<const unsigned char*>(base + staged_at_ + staged_n_);
   char* out = base + staged_at_;
   unsigned sum = sum_;
+  for (char c : staged_prefix_) {
+    *out++ = c;
+    sum += static_cast<unsigned char>(c);
+  }
+  const auto* src = reinterpret_cast<const unsigned char*>(out + n);
   if (enc == StagedEncoding::hex) {
     for (std::size_t i = 0; i < used; ++i) {
       const unsigned char b = src[i];  // read before the writes below can reach it

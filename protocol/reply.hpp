@@ -45,8 +45,10 @@ class ReplyBuffer {
   void put_hex_number(std::uint64_t v);  // minimal digits, lower case ("0" for 0)
   void put_error(ErrorCode code, ErrorStyle style);
 
-  // Zero-copy staging (see above). stage() invalidates earlier spans.
-  std::span<std::byte> stage(std::size_t n);
+  // Zero-copy staging (see above). stage() invalidates earlier spans. `prefix` (e.g. "b") is
+  // written before the data only if encode_staged() gets at least one byte, so a failed read
+  // leaves the payload as it was and an error reply can follow.
+  std::span<std::byte> stage(std::size_t n, std::string_view prefix = {});
   // Encodes the first `used` (<= n) staged bytes in place and appends them to the payload.
   void encode_staged(std::size_t used, StagedEncoding enc) noexcept;
 
@@ -79,6 +81,7 @@ class ReplyBuffer {
   std::size_t packet_start_ = 0;
   std::size_t staged_at_ = 0;  // where stage() placed the output position
   std::size_t staged_n_ = 0;
+  std::string_view staged_prefix_;
   std::uint8_t sum_ = 0;
   bool finished_ = false;
 };

@@ -1,0 +1,35 @@
+// What one connection has negotiated so far. Reset for every new connection.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "protocol/reply.hpp"
+#include "protocol/requests.hpp"
+
+namespace rspstub::stub {
+
+// Which answer a connection gets to `x`: decided by its first `x` packet and then fixed, so the
+// two dialects are never mixed on one connection (see README "The two x packets").
+enum class XDialect : std::uint8_t {
+  undecided,
+  gdb_b_prefix,  // GDB's x (gdb >= 16.2, lldb >= 20): reply `b` + escaped binary
+  lldb_bare,     // LLDB <= 19's x, after its `x0,0` probe got OK: escaped binary, no prefix
+};
+
+struct ConnectionState {
+  bool no_ack = false;
+  bool multiprocess = false;          // both sides agreed on p<pid>.<tid> thread ids
+  bool thread_suffix = false;         // lldb QThreadSuffixSupported
+  bool list_threads_in_stop = false;  // lldb QListThreadsInStopReply
+  bool client_is_lldb = false;        // the client sent an lldb-only packet
+  protocol::ErrorStyle error_style = protocol::ErrorStyle::code_only;
+  bool client_error_message = false;  // qSupported had error-message+
+  XDialect x_dialect = XDialect::undecided;
+  std::int64_t general_thread = 0;    // Hg: 0 = any
+  std::vector<int> thread_list;       // snapshot paged out by qfThreadInfo/qsThreadInfo
+  std::size_t thread_list_pos = 0;
+  bool close_after_reply = false;     // D, k: reply, then end the connection
+};
+
+}  // namespace rspstub::stub

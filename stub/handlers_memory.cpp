@@ -1,0 +1,101 @@
+// Memory packets: the product's hot path. Reads go straight from the target into the reply
+// buffer and are encoded in place (ReplyBuffer::stage), with no allocation and no copy.
+#include <algorithm>
+#include <vector>
+
+#include "protocol/hex.hpp"
+#include "stub/handlers.hpp"
+
+namespace rspstub::stub::handlers {
+namespace {
+
+using protocol::ErrorCode;
+using protocol::StagedEncoding;
+
+// Reads [addr, addr+n) into the reply and encodes it; an error reply if nothing was readable.
+// `prefix` goes before the data only when something was read.
+void read_into_reply(Context& ctx, std::uint64_t addr, std::size_t n, StagedEncoding enc,
+                     std::string_view prefix = {}) {
+  std::span<std::byte> staged = ctx.reply.stage(n, prefix);
+  const platform::ReadResult got = ctx.process.read_memory(addr, staged);
+  ctx.reply.encode_staged(got.bytes, enc);
+  if (got.bytes == 0) ctx.error(got.error);
+}
+
+// Why a write is refused in this mode, or none.
+ErrorCode write_refusal(const Context& ctx) {
+  if (ctx.config.read_only) return ErrorCode::read_only;
+  if (ctx.config.no_stop) return ErrorCode::not_in_this_mode;
+  return ErrorCode::none;
+}
+
+void write_bytes(Context& ctx, std::uint64_t addr, std::span<const std::byte> data) {
+  if (data.empty()) return ctx.ok();
+  const platform::WriteResult put = ctx.process.write_memory(addr, data);
+  if (put.bytes == data.size()) return ctx.ok();
+  // A write that stopped part way is still a failure: the client asked for all of it.
+  ctx.error(put.bytes == 0 ? put.error : platform::Error::no_memory);
+}
+
+}  // namespace
+
+// Packet:  m addr,length
+// Reply:   hex bytes, possibly fewer than asked (the readable prefix; clients ask again for the
+//          rest); E NN when nothing at addr is readable or the packet is bad.
+// Clients: gdb (all versions), lldb (when x is not available).
+// length 0 is refused (E0b): an empty reply would mean "unsupported". Lengths beyond what one
+// reply carries (PacketSize/2 bytes of data) are served short.
+void read_memory_hex(Context& ctx, std::string_view args) {
+  protocol::MemoryRange r;
+  if (auto e = protocol::parse_memory_range(args, r); e != ErrorCode::none) return ctx.error(e);
+  if (r.length == 0) return ctx.error(ErrorCode::invalid_argument);
+  const std::size_t n = std::min<std::uint64_t>(r.length, ctx.config.packet_size / 2);
+  read_into_reply(ctx, r.addr, n, StagedEncoding::hex);
+}
+
+// Packet:  x addr,length
+// Reply:   GDB dialect (gdb >= 16.2 and lldb >= 20, told by our binary-upload+): `b` + escaped
+//          binary, possibly short. LLDB <= 19 dialect: the probe `x0,0` gets OK, later replies
+//          are escaped binary with no prefix. E NN when nothing is readable.
+// The dialect is fixed by a connection's first x: the bare one only for a client that
+// identified itself as lldb and opened with the x0,0 probe (see ConnectionState::x_dialect).
+void read_memory_binary(Context& ctx, std::string_view args) {
+  protocol::MemoryRange r;
+  if (auto e = protocol::parse_memory_range(args, r); e != ErrorCode::none) return ctx.error(e);
+  XDialect& dialect = ctx.state.x_dialect;
+  if (dialect == XDialect::undecided)
+    dialect = (r.length == 0 && ctx.state.client_is_lldb) ? XDialect::lldb_bare
+                                                          : XDialect::gdb_b_prefix;
+  if (r.length == 0) {
+    if (dialect == XDialect::lldb_bare) return ctx.ok();  // "x is supported"
+    return ctx.reply.put('b');                            // nothing asked, nothing read
+  }
+  const std::size_t n = std::min<std::uint64_t>(r.length, ctx.config.packet_size);
+  read_into_reply(ctx, r.addr, n, StagedEncoding::binary,
+                  dialect == XDialect::gdb_b_prefix ? "b" : "");
+}
+
+// Packet:  M addr,length:hex-bytes
+// Reply:   OK; E07 in --no-stop mode, E0c with --read-only; E NN on failure.
+// Clients: gdb (set var, breakpoints when Z0 is refused), lldb (when Z0 is refused).
+void write_memory_hex(Context& ctx, std::string_view args) {
+  if (auto e = write_refusal(ctx); e != ErrorCode::none) return ctx.error(e);
+  protocol::MemoryWrite w;
+  if (auto e = protocol::parse_memory_write(args, false, w); e != ErrorCode::none)
+    return ctx.error(e);
+  std::vector<std::byte> data(w.range.length);
+  if (!protocol::decode_hex(w.data, data)) return ctx.error(ErrorCode::malformed);
+  write_bytes(ctx, w.range.addr, data);
+}
+
+// Packet:  X addr,length:binary-bytes (escaped on the wire, unescaped by the decoder)
+// Reply:   as for M. gdb probes support with a zero-length X.
+void write_memory_binary(Context& ctx, std::string_view args) {
+  if (auto e = write_refusal(ctx); e != ErrorCode::none) return ctx.error(e);
+  protocol::MemoryWrite w;
+  if (auto e = protocol::parse_memory_write(args, true, w); e != ErrorCode::none)
+    return ctx.error(e);
+  write_bytes(ctx, w.range.addr, std::as_bytes(std::span(w.data.data(), w.data.size())));
+}
+
+}  // namespace rspstub::stub::handlers

@@ -1,0 +1,76 @@
+// Register packets. In --no-stop mode only what /proc tells without stopping the thread is
+// known (PC and SP of a thread blocked in a system call); the rest is "unavailable".
+#include "stub/handlers.hpp"
+
+namespace rspstub::stub::handlers {
+namespace {
+
+using protocol::ErrorCode;
+namespace reg = platform::x86_64;
+
+// The thread named by lldb's ";thread:<tid>;" suffix, or the Hg thread. 0 after an error reply.
+int thread_for(Context& ctx, std::string_view& args) {
+  bool has_thread = false;
+  protocol::ThreadId id;
+  if (auto e = protocol::split_thread_suffix(args, has_thread, id); e != ErrorCode::none) {
+    ctx.error(e);
+    return 0;
+  }
+  return ctx.resolve_thread(has_thread ? &id : nullptr);
+}
+
+}  // namespace
+
+// Packet:  g[;thread:<tid>;]
+// Reply:   the whole register image in target.xml order, hex; unknown registers as "xx" bytes.
+// Clients: gdb (after attach), lldb (rarely).
+// gdb drops the connection when the PC is unavailable, so an unknown PC (a thread that kept
+// running while we looked) is sent as 0: gdb then shows frame #0 at 0x0, visibly not real.
+void read_registers(Context& ctx, std::string_view args) {
+  const int tid = thread_for(ctx, args);
+  if (tid == 0) return;
+  auto regs = ctx.process.registers(tid);
+  if (!regs) return ctx.error(regs.error());
+  if (!regs->valid.test(reg::rip)) {
+    regs->set_u64(reg::rip, 0);
+  }
+  for (int r = 0; r < reg::reg_count; ++r) {
+    if (regs->valid.test(r)) {
+      ctx.reply.put_hex(regs->bytes(r));
+    } else {
+      for (std::size_t i = 0; i < reg::reg_size(r); ++i) ctx.reply.put("xx");
+    }
+  }
+}
+
+// Packet:  p<regnum>[;thread:<tid>;]
+// Reply:   the register's bytes in hex; E07 when its value is unknown in --no-stop mode
+//          (lldb would decode "xx" as 0xcc bytes), E09 for a register number we do not have.
+// Clients: lldb (always), gdb (rarely).
+void read_register(Context& ctx, std::string_view args) {
+  protocol::RegisterRead req;
+  if (auto e = protocol::parse_register_read(args, req); e != ErrorCode::none)
+    return ctx.error(e);
+  if (req.regnum >= static_cast<std::uint64_t>(reg::reg_count))
+    return ctx.error(ErrorCode::not_found);
+  const int tid = ctx.resolve_thread(req.has_thread ? &req.thread : nullptr);
+  if (tid == 0) return;
+  auto regs = ctx.process.registers(tid);
+  if (!regs) return ctx.error(regs.error());
+  const int r = static_cast<int>(req.regnum);
+  if (!regs->valid.test(r)) return ctx.error(ErrorCode::not_in_this_mode);
+  ctx.reply.put_hex(regs->bytes(r));
+}
+
+// Packet:  G<hex>[;thread:..]  /  P<regnum>=<hex>[;thread:..]
+// Reply:   E07 in --no-stop mode (registers of a running thread cannot be written),
+//          E0c with --read-only.
+void write_registers(Context& ctx, std::string_view) {
+  ctx.error(ctx.config.read_only ? ErrorCode::read_only : ErrorCode::not_in_this_mode);
+}
+
+void write_register(Context& ctx, std::string_view) {
+  ctx.error(ctx.config.read_only ? ErrorCode::read_only : ErrorCode::not_in_this_mode);
+}
+
+}  // namespace rspstub::stub::handlers

@@ -1,0 +1,109 @@
+// qXfer reads: target description, auxiliary vector, executable path, thread list.
+#include <algorithm>
+#include <string>
+
+#include "stub/handlers.hpp"
+#include "stub/target_xml.hpp"
+
+namespace rspstub::stub::handlers {
+namespace {
+
+using protocol::ErrorCode;
+
+// Serves [offset, offset+length) of `object`: `m<data>` when more follows, `l<data>` at the end.
+// Chunks are capped at half the PacketSize so that even fully escaped binary stays in bounds.
+void put_chunk(Context& ctx, std::span<const std::byte> object, const protocol::XferRead& req) {
+  if (req.offset > object.size()) return ctx.error(ErrorCode::invalid_argument);
+  const std::size_t rest = object.size() - static_cast<std::size_t>(req.offset);
+  const std::size_t n = std::min<std::uint64_t>({rest, req.length, ctx.config.packet_size / 2});
+  ctx.reply.put(n < rest ? 'm' : 'l');
+  ctx.reply.put_binary(object.subspan(static_cast<std::size_t>(req.offset), n));
+}
+
+void put_chunk(Context& ctx, std::string_view text, const protocol::XferRead& req) {
+  put_chunk(ctx, std::as_bytes(std::span(text.data(), text.size())), req);
+}
+
+void append_xml_escaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+}
+
+std::string hex_number(std::uint64_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  do {
+    s.insert(s.begin(), kDigits[v & 15]);
+    v >>= 4;
+  } while (v != 0);
+  return s;
+}
+
+void xfer_threads(Context& ctx, const protocol::XferRead& req) {
+  auto threads = ctx.process.threads();
+  if (!threads) return ctx.error(threads.error());
+  std::string xml = "<?xml version=\"1.0\"?>\n<threads>\n";
+  for (int tid : *threads) {
+    xml += "  <thread id=\"";
+    if (ctx.state.multiprocess) xml += "p" + hex_number(ctx.process.pid()) + ".";
+    xml += hex_number(static_cast<std::uint64_t>(tid));
+    xml += '"';
+    if (auto name = ctx.process.thread_name(tid)) {
+      xml += " name=\"";
+      append_xml_escaped(xml, *name);
+      xml += '"';
+    }
+    xml += "/>\n";
+  }
+  xml += "</threads>\n";
+  put_chunk(ctx, xml, req);
+}
+
+void xfer_exec_file(Context& ctx, const protocol::XferRead& req) {
+  if (!req.annex.empty()) {
+    std::uint64_t pid = 0;
+    if (auto e = protocol::parse_hex_field(req.annex, pid); e != ErrorCode::none)
+      return ctx.error(e);
+    if (pid != static_cast<std::uint64_t>(ctx.process.pid())) return ctx.error(ErrorCode::not_found);
+  }
+  auto path = ctx.process.executable_path();
+  if (!path) return ctx.error(path.error());
+  put_chunk(ctx, *path, req);
+}
+
+}  // namespace
+
+// Packet:  qXfer:<object>:read:<annex>:<offset>,<length>
+// Reply:   m<data> (more follows) / l<data> (last), binary escaped; E NN on failure; empty for
+//          an object we do not serve.
+// Objects: features (annex target.xml; gdb and lldb), auxv (essential for PIE: both clients),
+//          exec-file (annex pid; gdb), threads (gdb).
+void xfer_read(Context& ctx, std::string_view args) {
+  protocol::XferRead req;
+  if (auto e = protocol::parse_xfer_read(args, req); e != ErrorCode::none) {
+    // A write or another operation on an object: not supported (empty reply).
+    if (args.find(":read:") == std::string_view::npos) return;
+    return ctx.error(e);
+  }
+  if (req.object == "features") {
+    if (req.annex != "target.xml") return ctx.error(ErrorCode::not_found);
+    return put_chunk(ctx, x86_64_target_xml(), req);
+  }
+  if (req.object == "auxv") {
+    auto auxv = ctx.process.auxv();
+    if (!auxv) return ctx.error(auxv.error());
+    return put_chunk(ctx, std::span<const std::byte>(*auxv), req);
+  }
+  if (req.object == "exec-file") return xfer_exec_file(ctx, req);
+  if (req.object == "threads") return xfer_threads(ctx, req);
+  // Unknown object: empty reply (not supported).
+}
+
+}  // namespace rspstub::stub::handlers

@@ -1,0 +1,44 @@
+// The rspstub command line, in gdbserver's habits:
+//   rspstub [options] HOST:PORT [-- PROG ARGS...]
+//   rspstub [options] --attach PID HOST:PORT
+// `:PORT` means 127.0.0.1:PORT; IPv6 as [ADDR]:PORT; PORT 0 picks a free port (printed).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rspstub::stub {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  bool host_written_out = false;  // the user typed a host (a non-loopback one gets a warning)
+  int attach_pid = 0;
+  bool no_stop = false;
+  bool multi = false;
+  bool once = false;
+  bool read_only = false;
+  std::size_t packet_size = 0x40000;
+  std::string log_packets;  // file for the packet trace; empty = off
+  int verbosity = 0;        // -v: 1 (debug)
+  bool quiet = false;
+  std::vector<std::string> program;  // after `--`
+};
+
+enum class ParseStatus { run, help, version, error };
+
+struct ParseResult {
+  ParseStatus status = ParseStatus::run;
+  std::string message;  // the error, for ParseStatus::error
+};
+
+ParseResult parse_options(int argc, const char* const* argv, Options& out);
+
+// Splits "HOST:PORT", ":PORT", "[V6]:PORT". False (with a message) if it is not one.
+bool parse_listen_address(const std::string& text, Options& out, std::string& error);
+
+const char* usage_text() noexcept;
+
+}  // namespace rspstub::stub

@@ -1,0 +1,70 @@
+#include "stub/session.hpp"
+
+#include <string>
+
+#include "stub/dispatch.hpp"
+
+namespace rspstub::stub {
+
+Session::Session(platform::Process& process, const SessionConfig& config, Logger& log)
+    : process_(process), config_(config), log_(log), decoder_(config.packet_size) {}
+
+Session::Step Session::reply_step(std::size_t consumed, bool close) {
+  reply_.finish();
+  if (log_.packets_enabled()) log_.packet("->", reply_.wire());
+  return {consumed, reply_.wire(), close};
+}
+
+Session::Step Session::feed(std::span<const char> in) {
+  using protocol::FrameEvent;
+  const auto [consumed, event] = decoder_.feed(in);
+  switch (event) {
+    case FrameEvent::none:
+    case FrameEvent::ack:
+      return {consumed, {}, false};
+    case FrameEvent::interrupt:
+      // Inspection mode never runs the target on the client's behalf: nothing to interrupt.
+      log_.log(LogLevel::debug, "interrupt (0x03) ignored: the target is not running under us");
+      return {consumed, {}, false};
+    case FrameEvent::nack:
+      // Send the last reply again (without its ack). Nothing sent yet: nothing to repeat.
+      if (reply_.empty() || state_.no_ack) return {consumed, {}, false};
+      if (log_.packets_enabled()) log_.packet("->", reply_.packet());
+      return {consumed, reply_.packet(), false};
+    case FrameEvent::bad_checksum:
+      log_.log(LogLevel::warn, "packet with a bad checksum");
+      if (!state_.no_ack) return {consumed, "-", false};  // ask for it again
+      // Without acks nobody would resend: answer with an error so the client is not left waiting.
+      reply_.begin(false);
+      reply_.put_error(protocol::ErrorCode::malformed, state_.error_style);
+      return reply_step(consumed);
+    case FrameEvent::overflow:
+      log_.log(LogLevel::error, "client sent a packet larger than PacketSize (" +
+                                    std::to_string(config_.packet_size) +
+                                    " bytes); closing the connection");
+      reply_.begin(!state_.no_ack);
+      reply_.put_error(protocol::ErrorCode::too_large, state_.error_style);
+      return reply_step(consumed, true);
+    case FrameEvent::packet:
+      break;
+  }
+  const std::string_view payload = decoder_.payload();
+  if (log_.packets_enabled()) log_.packet("<-", payload);
+  reply_.begin(!state_.no_ack);
+  handle_packet(payload);
+  return reply_step(consumed, state_.close_after_reply);
+}
+
+void Session::handle_packet(std::string_view payload) {
+  std::string_view args;
+  Context ctx{process_, config_, state_, reply_, log_};
+  if (const DispatchEntry* entry = find_handler(payload, args)) {
+    entry->handler(ctx, args);
+  } else if (log_.enabled(LogLevel::debug)) {
+    // Unknown packet: the empty reply means "not supported".
+    log_.log(LogLevel::debug,
+             "unsupported packet: " + std::string(payload.substr(0, 64)));
+  }
+}
+
+}  // namespace rspstub::stub
