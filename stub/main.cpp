@@ -85,17 +85,17 @@ int main(int argc, char** argv) {
   boost::asio::io_context io(1);
   stub::Server server(io, **process, config, log, opt.once);
   std::string error;
-  if (!server.listen(opt.host, opt.port, error)) {
+  if (!server.listen(opt, error)) {
     std::fprintf(stderr, "rspstub: %s\n", error.c_str());
     return 1;
   }
-  if (opt.host_written_out && !is_loopback(opt.host))
+  if (opt.transport == stub::Transport::tcp && opt.host_written_out && !is_loopback(opt.host))
     log.log(stub::LogLevel::warn, "listening on " + opt.host +
                                       ": the debugger port is reachable from the network, and a "
                                       "debugger can read everything the process holds");
   log.log(stub::LogLevel::info, "serving process " + std::to_string(opt.attach_pid) +
-                                    " (inspection only, --no-stop); listening on " + opt.host +
-                                    ":" + std::to_string(server.port()));
+                                    " (inspection only, --no-stop); listening on " +
+                                    server.where());
   std::fflush(stderr);
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);

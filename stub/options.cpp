@@ -23,6 +23,8 @@ Serves a process to gdb (target remote) and lldb (gdb-remote) over the GDB Remot
 HOST:PORT  where to listen. ":PORT" means 127.0.0.1:PORT; IPv6 as "[::1]:PORT". Port 0 picks a
            free port. Any address other than loopback is reachable from the network: a warning
            is printed, since a debugger can do anything the target process can.
+           "unix:PATH" listens on a Unix domain socket created with mode 0600; "-" speaks over
+           stdin/stdout (gdb: target remote | rspstub --attach PID --no-stop -).
 
 Options:
   --attach PID        serve an already running process
@@ -42,6 +44,19 @@ Options:
 
 bool parse_listen_address(const std::string& text, Options& out, std::string& error) {
   std::string_view t = text;
+  if (t == "-") {
+    out.transport = Transport::stdio;
+    return true;
+  }
+  if (t.starts_with("unix:")) {
+    if (t.size() == 5) {
+      error = "bad address '" + text + "': expected unix:PATH";
+      return false;
+    }
+    out.transport = Transport::unix_socket;
+    out.unix_path = std::string(t.substr(5));
+    return true;
+  }
   std::string host;
   std::string_view port;
   if (t.starts_with("[")) {
@@ -117,7 +132,7 @@ ParseResult parse_options(int argc, const char* const* argv, Options& out) {
       out.verbosity = 1;
     } else if (a == "-q" || a == "--quiet") {
       out.quiet = true;
-    } else if (a.starts_with("-") && a != "-") {
+    } else if (a.size() > 1 && a.starts_with("-")) {
       return fail("unknown option '" + std::string(a) + "' (see --help)");
     } else if (!have_address) {
       std::string error;

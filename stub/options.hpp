@@ -2,6 +2,7 @@
 //   rspstub [options] HOST:PORT [-- PROG ARGS...]
 //   rspstub [options] --attach PID HOST:PORT
 // `:PORT` means 127.0.0.1:PORT; IPv6 as [ADDR]:PORT; PORT 0 picks a free port (printed).
+// `unix:PATH` listens on a Unix domain socket (mode 0600); `-` talks over stdin/stdout.
 #pragma once
 
 #include <cstddef>
@@ -11,7 +12,11 @@
 
 namespace rspstub::stub {
 
+enum class Transport { tcp, unix_socket, stdio };
+
 struct Options {
+  Transport transport = Transport::tcp;
+  std::string unix_path;  // Transport::unix_socket
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
   bool host_written_out = false;  // the user typed a host (a non-loopback one gets a warning)
@@ -36,7 +41,8 @@ struct ParseResult {
 
 ParseResult parse_options(int argc, const char* const* argv, Options& out);
 
-// Splits "HOST:PORT", ":PORT", "[V6]:PORT". False (with a message) if it is not one.
+// Takes "HOST:PORT", ":PORT", "[V6]:PORT", "unix:PATH" or "-". False (with a message) if it is
+// none of them.
 bool parse_listen_address(const std::string& text, Options& out, std::string& error);
 
 const char* usage_text() noexcept;

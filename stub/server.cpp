@@ -1,161 +1,186 @@
 #include "stub/server.hpp"
 
-#include <array>
+#include <filesystem>
+#include <memory>
 
+#include "platform/private_files.hpp"
 #include "protocol/reply.hpp"
-#include "stub/session.hpp"
+#include "stub/connection.hpp"
+#include "stub/stdio_stream.hpp"
 
 namespace rspstub::stub {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-
-// One debugger connection: read, feed the session, write each reply before handling the next
-// request (so one reply buffer serves the whole connection), until either side ends it.
-class Connection : public std::enable_shared_from_this<Connection> {
- public:
-  Connection(Server& server, tcp::socket socket)
-      : server_(server),
-        socket_(std::move(socket)),
-        session_(server.process_, server.config_, server.log_) {}
-
-  void start() {
-    boost::system::error_code ec;
-    socket_.set_option(tcp::no_delay(true), ec);  // replies are whole packets: send at once
-    read();
-  }
-
- private:
-  void read() {
-    socket_.async_read_some(asio::buffer(input_),
-                            [self = shared_from_this()](boost::system::error_code ec,
-                                                        std::size_t n) {
-                              if (ec) return self->finish(ec.message());
-                              self->pending_ = {self->input_.data(), n};
-                              self->process();
-                            });
-  }
-
-  // Feeds pending input to the session until it produces a reply (then writes it) or the
-  // input runs out (then reads more).
-  void process() {
-    while (!pending_.empty()) {
-      const Session::Step step = session_.feed(pending_);
-      pending_ = pending_.subspan(step.consumed);
-      if (step.output.empty()) {
-        if (step.close) return finish("closed by the session");
-        continue;
-      }
-      asio::async_write(socket_, asio::buffer(step.output.data(), step.output.size()),
-                        [self = shared_from_this(), close = step.close](
-                            boost::system::error_code ec, std::size_t) {
-                          if (ec) return self->finish(ec.message());
-                          if (close) return self->finish("session ended");
-                          self->process();
-                        });
-      return;
-    }
-    read();
-  }
-
-  void finish(const std::string& why) {
-    if (done_) return;
-    done_ = true;
-    boost::system::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
-    server_.log_.log(LogLevel::info, "debugger disconnected (" + why + ")");
-    server_.connection_ended();
-  }
-
-  Server& server_;
-  tcp::socket socket_;
-  Session session_;
-  std::array<char, 64 * 1024> input_{};
-  std::span<const char> pending_;
-  bool done_ = false;
-};
+using unix_socket = asio::local::stream_protocol;
 
 Server::Server(asio::io_context& io, platform::Process& process, const SessionConfig& config,
                Logger& log, bool once)
-    : io_(io), acceptor_(io), process_(process), config_(config), log_(log), once_(once) {}
+    : io_(io), process_(process), config_(config), log_(log), once_(once) {}
 
-bool Server::listen(const std::string& host, std::uint16_t port, std::string& error) {
+Server::~Server() { stop(); }
+
+bool Server::listen(const Options& opt, std::string& error) {
+  switch (opt.transport) {
+    case Transport::tcp: return listen_tcp(opt, error);
+    case Transport::unix_socket: return listen_unix(opt.unix_path, error);
+    case Transport::stdio:
+#if defined(RSPSTUB_HAS_STDIO_TRANSPORT)
+      stdio_ = true;
+      once_ = true;  // stdin/stdout carry one conversation
+      return true;
+#else
+      error = "the stdio transport ('-') is not available on this system";
+      return false;
+#endif
+  }
+  return false;
+}
+
+bool Server::listen_tcp(const Options& opt, std::string& error) {
   boost::system::error_code ec;
-  const auto address = asio::ip::make_address(host, ec);
+  const auto address = asio::ip::make_address(opt.host, ec);
   if (ec) {
-    error = "bad listen address '" + host + "': not an IPv4 or IPv6 address";
+    error = "bad listen address '" + opt.host + "': not an IPv4 or IPv6 address";
     return false;
   }
-  const tcp::endpoint endpoint(address, port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  const tcp::endpoint endpoint(address, opt.port);
+  tcp_.emplace(io_);
+  tcp_->open(endpoint.protocol(), ec);
+  if (!ec) tcp_->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) tcp_->bind(endpoint, ec);
+  if (!ec) tcp_->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    error = "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message();
+    error = "cannot listen on " + opt.host + ":" + std::to_string(opt.port) + ": " +
+            ec.message();
+    tcp_.reset();
     return false;
   }
   return true;
 }
 
-std::uint16_t Server::port() const {
+// A Unix socket path is taken only if nothing is there, or a stale socket nobody listens on.
+// Anything else (a file, a directory, a live rspstub) is refused, never removed.
+bool Server::listen_unix(const std::string& path, std::string& error) {
+  namespace fs = std::filesystem;
+  std::error_code fec;
+  const fs::file_status st = fs::symlink_status(path, fec);
+  if (fs::exists(st)) {
+    if (!fs::is_socket(st)) {
+      error = "cannot listen on unix:" + path + ": the path exists and is not a socket";
+      return false;
+    }
+    unix_socket::socket probe(io_);
+    boost::system::error_code cec;
+    probe.connect(unix_socket::endpoint(path), cec);
+    if (!cec) {
+      error = "cannot listen on unix:" + path + ": another server is listening there";
+      return false;
+    }
+    fs::remove(path, fec);
+  }
   boost::system::error_code ec;
-  return acceptor_.local_endpoint(ec).port();
+  unix_.emplace(io_);
+  unix_->open(unix_socket(), ec);
+  if (!ec) {
+    const platform::PrivateFileCreation private_mode;  // the socket is born 0600
+    unix_->bind(unix_socket::endpoint(path), ec);
+  }
+  if (!ec) unix_->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = "cannot listen on unix:" + path + ": " + ec.message();
+    unix_.reset();
+    return false;
+  }
+  unix_path_ = path;
+  return true;
 }
 
-void Server::start() { accept_next(); }
+std::string Server::where() const {
+  boost::system::error_code ec;
+  if (tcp_) {
+    const auto ep = tcp_->local_endpoint(ec);
+    const std::string host = ep.address().to_string();
+    return (ep.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(ep.port());
+  }
+  if (unix_) return "unix:" + unix_path_;
+  return "stdin/stdout";
+}
+
+void Server::start() {
+  if (tcp_) accept_next(*tcp_);
+  if (unix_) accept_next(*unix_);
+#if defined(RSPSTUB_HAS_STDIO_TRANSPORT)
+  if (stdio_) {
+    busy_ = true;
+    serve(StdioStream(io_));
+  }
+#endif
+}
 
 void Server::stop() {
+  if (stopped_) return;
   stopped_ = true;
   boost::system::error_code ec;
-  acceptor_.close(ec);
+  if (tcp_) tcp_->close(ec);
+  if (unix_) {
+    unix_->close(ec);
+    std::error_code fec;
+    std::filesystem::remove(unix_path_, fec);
+  }
 }
 
-void Server::accept_next() {
+template <class Acceptor>
+void Server::accept_next(Acceptor& acceptor) {
   if (stopped_) return;
-  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+  acceptor.async_accept([this, &acceptor](boost::system::error_code ec, auto socket) {
+    if (stopped_) return;
     if (ec) {
-      if (ec != asio::error::operation_aborted)
-        log_.log(LogLevel::warn, "accept failed: " + ec.message());
-      if (!stopped_) accept_next();
-      return;
-    }
-    if (busy_) {
+      log_.log(LogLevel::warn, "accept failed: " + ec.message());
+    } else if (busy_) {
       refuse(std::move(socket));
     } else {
       busy_ = true;
-      boost::system::error_code pe;
-      const auto peer = socket.remote_endpoint(pe);
-      log_.log(LogLevel::info, "debugger connected from " +
-                                   (pe ? std::string("?") : peer.address().to_string() + ":" +
-                                                                std::to_string(peer.port())));
-      std::make_shared<Connection>(*this, std::move(socket))->start();
+      log_.log(LogLevel::info, "debugger connected");
+      serve(std::move(socket));
     }
-    accept_next();
+    accept_next(acceptor);
   });
 }
 
+template <class Stream>
+void Server::serve(Stream stream) {
+  if constexpr (std::is_same_v<Stream, tcp::socket>) {
+    boost::system::error_code ec;
+    stream.set_option(tcp::no_delay(true), ec);  // replies are whole packets: send at once
+  }
+  std::make_shared<Connection<Stream>>(std::move(stream), process_, config_, log_,
+                                       [this](const std::string& why) { connection_ended(why); })
+      ->start();
+}
+
 // A second debugger while one is attached: tell it why in an error packet, log it, close.
-void Server::refuse(tcp::socket socket) {
+// The first connection is not touched.
+template <class Stream>
+void Server::refuse(Stream stream) {
   log_.log(LogLevel::warn, "refused a second debugger connection: one is already attached");
   auto reply = std::make_shared<protocol::ReplyBuffer>();
   reply->begin(false);
   reply->put("E.rspstub: another debugger is already connected");
   reply->finish();
-  auto sock = std::make_shared<tcp::socket>(std::move(socket));
-  asio::async_write(*sock, asio::buffer(reply->wire().data(), reply->wire().size()),
-                    [sock, reply](boost::system::error_code, std::size_t) {
+  auto s = std::make_shared<Stream>(std::move(stream));
+  asio::async_write(*s, asio::buffer(reply->wire().data(), reply->wire().size()),
+                    [s, reply](boost::system::error_code, std::size_t) {
                       boost::system::error_code ec;
-                      sock->shutdown(tcp::socket::shutdown_both, ec);
-                      sock->close(ec);
+                      s->close(ec);
                     });
 }
 
-void Server::connection_ended() {
+void Server::connection_ended(const std::string& why) {
   busy_ = false;
+  log_.log(LogLevel::info, "debugger disconnected (" + why + ")");
   if (once_) {
-    log_.log(LogLevel::info, "--once: exiting after the first debugger");
+    log_.log(LogLevel::info, "exiting: --once (or stdio) serves one debugger");
     stop();
     io_.stop();
   }

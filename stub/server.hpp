@@ -1,43 +1,52 @@
-// The network side: an Asio acceptor serving one debugger connection at a time.
-// One io_context thread does all socket and target work (ptrace answers only the thread that
-// attached, and one thread needs no locks).
+// The listening side: a TCP or Unix-domain acceptor serving one debugger connection at a time,
+// or a single connection over stdin/stdout. One io_context thread does all socket and target
+// work (ptrace answers only the thread that attached, and one thread needs no locks).
 #pragma once
 
 #include <boost/asio.hpp>
-#include <memory>
+#include <optional>
 #include <string>
 
 #include "platform/process.hpp"
 #include "stub/config.hpp"
 #include "stub/log.hpp"
+#include "stub/options.hpp"
 
 namespace rspstub::stub {
-
-class Connection;
 
 class Server {
  public:
   Server(boost::asio::io_context& io, platform::Process& process, const SessionConfig& config,
          Logger& log, bool once);
+  ~Server();
 
-  // Binds and listens; false with a message (e.g. port in use) on failure.
-  bool listen(const std::string& host, std::uint16_t port, std::string& error);
-  std::uint16_t port() const;
+  // Binds and listens as `opt` says; false with a message (port in use, ...) on failure.
+  bool listen(const Options& opt, std::string& error);
+  // Where it listens, for messages: "127.0.0.1:1234", "unix:/path", "stdin/stdout".
+  std::string where() const;
   void start();
   void stop();
 
  private:
-  friend class Connection;
-  void accept_next();
-  void connection_ended();
-  void refuse(boost::asio::ip::tcp::socket socket);
+  template <class Acceptor>
+  void accept_next(Acceptor& acceptor);
+  template <class Stream>
+  void serve(Stream stream);
+  template <class Stream>
+  void refuse(Stream stream);
+  void connection_ended(const std::string& why);
+  bool listen_tcp(const Options& opt, std::string& error);
+  bool listen_unix(const std::string& path, std::string& error);
 
   boost::asio::io_context& io_;
-  boost::asio::ip::tcp::acceptor acceptor_;
   platform::Process& process_;
   const SessionConfig& config_;
   Logger& log_;
   bool once_;
+  bool stdio_ = false;
+  std::optional<boost::asio::ip::tcp::acceptor> tcp_;
+  std::optional<boost::asio::local::stream_protocol::acceptor> unix_;
+  std::string unix_path_;  // removed again at exit
   bool busy_ = false;
   bool stopped_ = false;
 };
