@@ -70,8 +70,21 @@ void Context::put_stop_reply(int signal, int tid) {
         reply.put_hex_number(static_cast<std::uint64_t>((*threads)[i]));
       }
       reply.put(';');
+      // lldb takes every thread's PC from here instead of reading registers; unknown -> 0.
+      reply.put("thread-pcs:");
+      for (std::size_t i = 0; i < threads->size(); ++i) {
+        if (i != 0) reply.put(',');
+        auto regs = process.registers((*threads)[i]);
+        const bool known = regs && regs->valid.test(reg::rip);
+        put_hex_u64_fixed(known ? regs->get_u64(reg::rip) : 0);
+      }
+      reply.put(';');
     }
   }
+}
+
+void Context::put_hex_u64_fixed(std::uint64_t v) {
+  for (int shift = 60; shift >= 0; shift -= 4) reply.put(protocol::kHexDigits[(v >> shift) & 15]);
 }
 
 }  // namespace rspstub::stub

@@ -33,8 +33,12 @@ struct Context {
   // Returns 0 and writes an error reply when the thread does not exist.
   int resolve_thread(const protocol::ThreadId* explicit_id);
 
-  // Writes `T<sig>thread:<id>;` plus the PC/SP known for it (and lldb's threads: list).
+  // Writes `T<sig>` + the PC/SP known for the thread + `thread:<id>;`, and for lldb (after
+  // QListThreadsInStopReply) `threads:<tid>,...;thread-pcs:<pc>,...;`.
   void put_stop_reply(int signal, int tid);
+
+  // 16 hex digits, most significant first (lldb's thread-pcs form).
+  void put_hex_u64_fixed(std::uint64_t v);
 };
 
 }  // namespace rspstub::stub

@@ -41,6 +41,7 @@ constexpr DispatchEntry kTable[] = {
     {"P", Match::prefix, write_register},
     // run control
     {"?", Match::exact, stop_reason},
+    {"qThreadStopInfo", Match::prefix, thread_stop_info},
     {"H", Match::prefix, set_thread},
     {"vCont?", Match::exact, vcont_query},
     {"vCont;", Match::prefix, resume},

@@ -40,6 +40,7 @@ void write_register(Context&, std::string_view args);    // P
 
 // handlers_run.cpp
 void stop_reason(Context&, std::string_view args);       // ?
+void thread_stop_info(Context&, std::string_view args);  // qThreadStopInfo
 void set_thread(Context&, std::string_view args);        // H
 void vcont_query(Context&, std::string_view args);       // vCont?
 void resume(Context&, std::string_view args);            // c s C S vCont

@@ -26,7 +26,12 @@ int thread_for(Context& ctx, std::string_view& args) {
 // Clients: gdb (after attach), lldb (rarely).
 // gdb drops the connection when the PC is unavailable, so an unknown PC (a thread that kept
 // running while we looked) is sent as 0: gdb then shows frame #0 at 0x0, visibly not real.
+// lldb 19 decodes "xx" as 0xcc bytes and then misreads even the known registers after them,
+// so lldb gets E07 here and takes PCs from stop replies (thread-pcs, qThreadStopInfo) and single
+// registers from `p`.
 void read_registers(Context& ctx, std::string_view args) {
+  if (ctx.state.client_is_lldb && ctx.config.no_stop)
+    return ctx.error(ErrorCode::not_in_this_mode);
   const int tid = thread_for(ctx, args);
   if (tid == 0) return;
   auto regs = ctx.process.registers(tid);

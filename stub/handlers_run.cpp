@@ -26,6 +26,17 @@ void report_stop(Context& ctx) {
 // Clients: gdb and lldb, right after the handshake.
 void stop_reason(Context& ctx, std::string_view) { report_stop(ctx); }
 
+// Packet:  qThreadStopInfo<tid>
+// Reply:   the stop reply for that thread (T02, its known PC/SP, thread:<id>), E08 if unknown.
+// Clients: lldb (for each thread it lists, to learn its PC without reading registers).
+void thread_stop_info(Context& ctx, std::string_view args) {
+  protocol::ThreadId id;
+  if (auto e = protocol::parse_thread_id(args, id); e != ErrorCode::none) return ctx.error(e);
+  const int tid = ctx.resolve_thread(&id);
+  if (tid == 0) return;
+  ctx.put_stop_reply(kInspectionStopSignal, tid);
+}
+
 // Packet:  Hg<thread-id> / Hc<thread-id>
 // Reply:   OK, or E08 for a thread that does not exist.
 // Clients: gdb (Hg0, Hgp0.0), lldb (Hg<tid>).

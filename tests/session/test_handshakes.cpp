@@ -98,7 +98,16 @@ BOOST_FIXTURE_TEST_CASE(lldb19_gdb_remote_opening, SessionFixture) {
              "pid:1092;parent-pid:1;real-uid:3e8;real-gid:64;effective-uid:3e8;"
              "effective-gid:64;triple:" + to_hex("x86_64-pc-linux-gnu") +
                  ";ostype:linux;endian:little;ptrsize:8;");
-  BOOST_TEST(ask("?") == kMainStop + "thread:p1092.1092;threads:1092,1093;");
+  BOOST_TEST(ask("?") == kMainStop +
+                             "thread:p1092.1092;threads:1092,1093;"
+                             "thread-pcs:0000000000400123,0000000000000000;");
+  // Each thread's own stop info, with what is known of its registers.
+  BOOST_TEST(ask("qThreadStopInfo1093") ==
+             "T02thread:p1092.1093;threads:1092,1093;"
+             "thread-pcs:0000000000400123,0000000000000000;");
+  BOOST_TEST(ask("qThreadStopInfo777").starts_with("E08"));
+  // lldb decodes "xx" as 0xcc: it gets an error for g, never a half-unknown image.
+  BOOST_TEST(ask("g;thread:1092;").starts_with("E07"));
   BOOST_TEST(ask("Hg1092") == "OK");
   // rax is unknown in --no-stop mode: an error (with text, after QEnableErrorStrings).
   BOOST_TEST(ask("p0;thread:1092;") ==
