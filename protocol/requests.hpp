@@ -79,7 +79,7 @@ struct ClientFeatures {
   bool hwbreak = false;
   bool error_message = false;   // gdb >= 15: E.<text> accepted
   bool binary_upload = false;   // gdb >= 16.2 may send this too
-  bool xml_registers = false;   // lldb: xmlRegisters=...
+  bool xml_registers = false;   // xmlRegisters=... (gdb and lldb both send it)
   bool qrelocinsn = false;
   bool vcont_supported = false;
 };

@@ -14,7 +14,7 @@ void supported(Context& ctx, std::string_view args) {
   ctx.state.client_error_message = client.error_message;
   if (client.error_message && ctx.state.error_style == protocol::ErrorStyle::code_only)
     ctx.state.error_style = protocol::ErrorStyle::dot_text;
-  if (client.xml_registers) ctx.state.client_is_lldb = true;  // only lldb sends xmlRegisters=
+  // Not a way to tell lldb from gdb: both send xmlRegisters= (gdb 13: "xmlRegisters=i386").
 
   ctx.reply.put("PacketSize=");
   ctx.reply.put_hex_number(ctx.config.packet_size);

@@ -70,6 +70,9 @@ BOOST_FIXTURE_TEST_CASE(gdb13_target_remote_opening, SessionFixture) {
   BOOST_TEST(auxv == want_auxv);
   BOOST_TEST(ask("m400040,8") == to_hex(pattern(0x400040, 8)));
   BOOST_TEST(ask("qSymbol::") == "OK");
+  // gdb's qSupported has xmlRegisters= too: it must still be served as gdb.
+  BOOST_TEST(ask("g").substr(16 * 16, 16) == "2301400000000000");
+  BOOST_TEST(ask("x0,0") == "b");
 }
 
 BOOST_FIXTURE_TEST_CASE(target_xml_in_small_chunks_reassembles, SessionFixture) {
