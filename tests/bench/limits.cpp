@@ -1,0 +1,267 @@
+#include "limits.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "rsp_codec.hpp"
+#include "stats.hpp"
+#include "verify.hpp"
+
+namespace bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t kStreamWrite = 1u << 20;
+
+[[noreturn]] void throw_errno(const char* what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Copies [address, address + size) of pid into `into`, in calls of into.size() bytes, calling check
+// on each chunk. Returns false with errno set if the kernel refuses.
+template <typename Check>
+bool copy_remote(pid_t pid, const Buffer& buffer, std::vector<std::uint8_t>& into, Check check) {
+  for (std::uint64_t done = 0; done < buffer.size;) {
+    std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(into.size(), buffer.size - done));
+    iovec local{into.data(), want};
+    iovec remote{reinterpret_cast<void*>(buffer.address + done), want};
+    ssize_t n = ::process_vm_readv(pid, &local, 1, &remote, 1, 0);
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      return false;
+    }
+    check(buffer.address + done,
+          std::span<const std::uint8_t>(into.data(), static_cast<std::size_t>(n)));
+    done += static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+
+// A connected pair of loopback TCP sockets.
+struct SocketPair {
+  int client = -1;
+  int server = -1;
+  SocketPair();
+  ~SocketPair() {
+    if (client >= 0) ::close(client);
+    if (server >= 0) ::close(server);
+  }
+};
+
+SocketPair::SocketPair() {
+  int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listener < 0) throw_errno("socket");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listener, 1) != 0 ||
+      ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    throw_errno("loopback listener");
+  client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (client < 0 || ::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    throw_errno("loopback connect");
+  server = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+  ::close(listener);
+  if (server < 0) throw_errno("loopback accept");
+  int one = 1;
+  ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  ::setsockopt(server, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+void send_all(int fd, const std::uint8_t* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("loopback send");
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+void receive_exactly(int fd, std::uint8_t* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::recv(fd, data, size, 0);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      throw_errno("loopback recv");
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+double one_stream(std::uint64_t bytes) {
+  SocketPair pair;
+  std::vector<std::uint8_t> out(kStreamWrite, 0x5a), in(kStreamWrite);
+  auto start = Clock::now();
+  std::exception_ptr failure;
+  std::thread sender([&] {
+    try {
+      for (std::uint64_t sent = 0; sent < bytes; sent += kStreamWrite)
+        send_all(pair.client, out.data(),
+                 static_cast<std::size_t>(std::min<std::uint64_t>(kStreamWrite, bytes - sent)));
+    } catch (...) {
+      failure = std::current_exception();
+      ::shutdown(pair.client, SHUT_RDWR);
+    }
+  });
+  std::uint64_t received = 0;
+  while (received < bytes) {
+    ssize_t n = ::recv(pair.server, in.data(), in.size(), 0);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      sender.join();
+      if (failure) std::rethrow_exception(failure);
+      throw_errno("loopback recv");
+    }
+    received += static_cast<std::uint64_t>(n);
+  }
+  double mbps = static_cast<double>(bytes) / seconds_since(start) / 1e6;
+  sender.join();
+  if (failure) std::rethrow_exception(failure);
+  return mbps;
+}
+
+volatile unsigned g_checksum_sink = 0;
+
+// A reply payload carrying `size` bytes of the pattern from `address`.
+std::string pattern_payload(std::uint64_t address, std::size_t size, bool hex) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string payload;
+  for (std::size_t i = 0; i < size; ++i) {
+    std::uint8_t b = pattern_byte(address + i);
+    if (hex) {
+      payload.push_back(kDigits[b >> 4]);
+      payload.push_back(kDigits[b & 15]);
+    } else if (b == '#' || b == '$' || b == '}' || b == '*') {
+      payload.push_back('}');
+      payload.push_back(static_cast<char>(b ^ 0x20));
+    } else {
+      payload.push_back(static_cast<char>(b));
+    }
+  }
+  return payload;
+}
+
+double one_client_pass(const std::string& payload, std::uint64_t address, std::size_t reply,
+                       std::uint64_t bytes, bool hex) {
+  std::vector<char> work(payload.size());
+  std::vector<std::uint8_t> binary(reply);
+  std::string scratch;
+  unsigned sink = 0;
+  auto start = Clock::now();
+  for (std::uint64_t done = 0; done < bytes; done += reply) {
+    std::memcpy(work.data(), payload.data(), payload.size());  // as recv() would
+    sink += rsp::checksum({work.data(), work.size()});
+    std::string_view decoded = rsp::decode_payload(work, scratch);
+    std::span<const std::uint8_t> data(reinterpret_cast<const std::uint8_t*>(decoded.data()),
+                                       decoded.size());
+    if (hex) {
+      rsp::hex_decode(decoded, binary.data());
+      data = {binary.data(), decoded.size() / 2};
+    }
+    verify_pattern(address, data, "client ceiling");
+  }
+  double mbps = static_cast<double>(bytes) / seconds_since(start) / 1e6;
+  g_checksum_sink = sink;  // keeps the checksums from being optimised away
+  return mbps;
+}
+
+}  // namespace
+
+double client_ceiling_mbps(bool hex, std::uint64_t bytes, int repetitions) {
+  constexpr std::size_t kReply = 256u << 10;
+  constexpr std::uint64_t kAddress = 0x7f0000000000ULL;
+  const std::string payload = pattern_payload(kAddress, kReply, hex);
+  std::vector<double> runs;
+  for (int i = 0; i < repetitions; ++i)
+    runs.push_back(one_client_pass(payload, kAddress, kReply, bytes, hex));
+  return median(runs);
+}
+
+std::optional<double> vm_readv_mbps(pid_t pid, const Buffer& buffer, std::size_t call,
+                                    int repetitions, std::string& note) {
+  std::vector<std::uint8_t> into(call);
+  auto verify = [](std::uint64_t at, std::span<const std::uint8_t> bytes) {
+    verify_pattern(at, bytes, "process_vm_readv");
+  };
+  if (!copy_remote(pid, buffer, into, verify)) {
+    note = std::string("process_vm_readv refused: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::vector<double> runs;
+  for (int i = 0; i < repetitions; ++i) {
+    auto start = Clock::now();
+    if (!copy_remote(pid, buffer, into, [](std::uint64_t, std::span<const std::uint8_t>) {}))
+      throw_errno("process_vm_readv");
+    runs.push_back(static_cast<double>(buffer.size) / seconds_since(start) / 1e6);
+  }
+  return median(runs);
+}
+
+double tcp_stream_mbps(std::uint64_t bytes, int repetitions) {
+  std::vector<double> runs;
+  for (int i = 0; i < repetitions; ++i) runs.push_back(one_stream(bytes));
+  return median(runs);
+}
+
+void tcp_round_trip(int count, double& p50_us, double& p99_us) {
+  SocketPair pair;
+  constexpr int kWarmup = 1000;
+  std::exception_ptr failure;
+  std::thread echo([&] {
+    try {
+      std::uint8_t byte = 0;
+      for (int i = 0; i < count + kWarmup; ++i) {
+        receive_exactly(pair.server, &byte, 1);
+        send_all(pair.server, &byte, 1);
+      }
+    } catch (...) {
+      failure = std::current_exception();
+      ::shutdown(pair.server, SHUT_RDWR);
+    }
+  });
+  std::vector<double> micros;
+  micros.reserve(static_cast<std::size_t>(count));
+  std::uint8_t byte = '+';
+  try {
+    for (int i = 0; i < count + kWarmup; ++i) {
+      auto start = Clock::now();
+      send_all(pair.client, &byte, 1);
+      receive_exactly(pair.client, &byte, 1);
+      if (i >= kWarmup) micros.push_back(seconds_since(start) * 1e6);
+    }
+  } catch (...) {
+    ::shutdown(pair.client, SHUT_RDWR);
+    echo.join();
+    throw;
+  }
+  echo.join();
+  if (failure) std::rethrow_exception(failure);
+  p50_us = percentile(micros, 50);
+  p99_us = percentile(micros, 99);
+}
+
+}  // namespace bench

@@ -1,0 +1,52 @@
+// The physical limits the stubs are compared with, measured on this machine in the same run:
+// copying the target's memory with process_vm_readv, a loopback TCP stream, and the loopback
+// round trip of one byte.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "peers.hpp"
+
+namespace bench {
+
+// process_vm_readv call sizes measured: the copy rate depends on them (cache sizes).
+inline constexpr std::size_t kVmReadvCalls[] = {128u << 10, 1u << 20};
+
+struct Limits {
+  std::map<std::size_t, double> vm_readv_mbps;  // call size -> MB/s; empty if refused
+  std::string vm_readv_note;                    // why it is missing
+  double tcp_stream_mbps = 0;
+  double rtt_p50_us = 0;
+  double rtt_p99_us = 0;
+  double client_m_mbps = 0;  // this benchmark's own ceiling: checksum + decode + verify
+  double client_x_mbps = 0;
+};
+
+struct LimitsPlan {
+  int repetitions = 3;
+  std::uint64_t tcp_bytes = 1ULL << 30;
+  int round_trips = 20000;
+};
+
+// process_vm_readv of the whole buffer of a running target, in calls of `call` bytes, into one
+// reused buffer; median MB/s. One pass is verified (outside the timing). nullopt (with the
+// reason in note) if the kernel refuses.
+std::optional<double> vm_readv_mbps(pid_t pid, const Buffer& buffer, std::size_t call,
+                                    int repetitions, std::string& note);
+
+// One sender thread, one receiver, 1 MiB writes over 127.0.0.1; median MB/s.
+double tcp_stream_mbps(std::uint64_t bytes, int repetitions);
+
+// How fast this benchmark's client can take in replies with no stub at all: copy, checksum,
+// decode and verify 256 KiB replies (hex for `m`, escaped binary for `x`) covering `bytes` of
+// the pattern; median MB/s of target bytes. The stubs cannot be measured above this.
+double client_ceiling_mbps(bool hex, std::uint64_t bytes, int repetitions);
+
+// 1-byte ping-pong over 127.0.0.1 (TCP_NODELAY) between two threads; p50 and p99 in µs.
+void tcp_round_trip(int count, double& p50_us, double& p99_us);
+
+}  // namespace bench

@@ -1,0 +1,167 @@
+#include "rsp_codec.hpp"
+
+#include <array>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include <cstring>
+
+namespace bench::rsp {
+namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+constexpr std::array<std::int8_t, 256> make_hex_table() {
+  std::array<std::int8_t, 256> table{};
+  for (auto& v : table) v = -1;
+  for (int i = 0; i < 10; ++i) table['0' + i] = static_cast<std::int8_t>(i);
+  for (int i = 0; i < 6; ++i) {
+    table['a' + i] = static_cast<std::int8_t>(10 + i);
+    table['A' + i] = static_cast<std::int8_t>(10 + i);
+  }
+  return table;
+}
+constexpr auto kHexTable = make_hex_table();
+
+int hex_value(char c) { return kHexTable[static_cast<unsigned char>(c)]; }
+
+// `c*N`: N is a printable count byte; the run holds N - 29 more copies of c.
+void expand_runs(std::string_view raw, std::string& out) {
+  out.clear();
+  out.reserve(raw.size() * 2);
+  while (!raw.empty()) {
+    std::size_t star = raw.find('*');
+    out.append(raw.substr(0, star));
+    if (star == std::string_view::npos) break;
+    if (out.empty() || star + 1 >= raw.size())
+      throw ProtocolError("run-length marker '*' without a character or a count");
+    int count = static_cast<unsigned char>(raw[star + 1]) - 29;
+    if (count < 1) throw ProtocolError("run-length count below 1");  // as gdb checks
+    out.append(static_cast<std::size_t>(count), out.back());
+    raw.remove_prefix(star + 2);
+  }
+}
+
+// Decodes 32 hex digits into 16 bytes with SSE2; false if any is not a hex digit.
+#if defined(__SSE2__)
+bool hex_decode_32(const char* in, std::uint8_t* out) {
+  auto nibbles = [](__m128i v, __m128i& bad) {
+    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    // Signed compares are fine: every byte of interest is below 0x80.
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                  _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1)));
+    bad = _mm_or_si128(bad, _mm_andnot_si128(_mm_or_si128(digit, alpha), _mm_set1_epi8(-1)));
+    __m128i from_digit = _mm_and_si128(digit, _mm_sub_epi8(v, _mm_set1_epi8('0')));
+    __m128i from_alpha = _mm_and_si128(alpha, _mm_sub_epi8(lower, _mm_set1_epi8('a' - 10)));
+    return _mm_or_si128(from_digit, from_alpha);
+  };
+  // Each 16-bit lane holds (high nibble, low nibble) as (low byte, high byte).
+  auto pairs = [](__m128i n) {
+    return _mm_or_si128(_mm_slli_epi16(_mm_and_si128(n, _mm_set1_epi16(0x00ff)), 4),
+                        _mm_srli_epi16(n, 8));
+  };
+  __m128i bad = _mm_setzero_si128();
+  __m128i a = nibbles(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in)), bad);
+  __m128i b = nibbles(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 16)), bad);
+  if (_mm_movemask_epi8(bad) != 0) return false;
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(pairs(a), pairs(b)));
+  return true;
+}
+#endif
+
+}  // namespace
+
+std::uint8_t checksum(std::string_view bytes) {
+  std::uint64_t sum = 0;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // psadbw adds 8 bytes into each 64-bit lane.
+  __m128i lanes = _mm_setzero_si128();
+  for (; i + 16 <= bytes.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data() + i));
+    lanes = _mm_add_epi64(lanes, _mm_sad_epu8(v, _mm_setzero_si128()));
+  }
+  sum = static_cast<std::uint64_t>(_mm_cvtsi128_si64(lanes)) +
+        static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(lanes, lanes)));
+#endif
+  for (; i < bytes.size(); ++i) sum += static_cast<unsigned char>(bytes[i]);
+  return static_cast<std::uint8_t>(sum);
+}
+
+void append_frame(std::string& out, std::string_view payload) {
+  std::uint8_t cs = checksum(payload);
+  out.push_back('$');
+  out.append(payload);
+  out.push_back('#');
+  out.push_back(kHexDigits[cs >> 4]);
+  out.push_back(kHexDigits[cs & 15]);
+}
+
+std::size_t unescape_in_place(char* data, std::size_t size) {
+  char* const end = data + size;
+  char* read = static_cast<char*>(std::memchr(data, '}', size));
+  if (read == nullptr) return size;
+  char* write = read;
+  while (read != end) {
+    // read is at a '}'.
+    if (read + 1 == end) throw ProtocolError("escape '}' at the end of a packet");
+    *write++ = static_cast<char>(read[1] ^ 0x20);
+    read += 2;
+    char* next = static_cast<char*>(std::memchr(read, '}', static_cast<std::size_t>(end - read)));
+    if (next == nullptr) next = end;
+    std::size_t plain = static_cast<std::size_t>(next - read);
+    std::memmove(write, read, plain);
+    write += plain;
+    read = next;
+  }
+  return static_cast<std::size_t>(write - data);
+}
+
+std::string_view decode_payload(std::span<char> raw, std::string& scratch) {
+  if (std::memchr(raw.data(), '*', raw.size()) == nullptr)
+    return {raw.data(), unescape_in_place(raw.data(), raw.size())};
+  expand_runs({raw.data(), raw.size()}, scratch);
+  scratch.resize(unescape_in_place(scratch.data(), scratch.size()));
+  return scratch;
+}
+
+std::optional<int> parse_error(std::string_view payload) {
+  if (payload.size() >= 2 && payload[0] == 'E' && payload[1] == '.') return -1;  // E.text
+  if (payload.size() < 3 || payload[0] != 'E') return std::nullopt;
+  int hi = hex_value(payload[1]);
+  int lo = hex_value(payload[2]);
+  if (hi < 0 || lo < 0) return std::nullopt;
+  if (payload.size() > 3 && payload[3] != ';' && payload[3] != '.') return std::nullopt;
+  return hi * 16 + lo;
+}
+
+void hex_decode(std::string_view hex, std::uint8_t* out) {
+  if (hex.size() % 2 != 0) throw ProtocolError("hex reply of odd length");
+  const char* p = hex.data();
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  for (; 2 * i + 32 <= hex.size(); i += 16)
+    if (!hex_decode_32(p + 2 * i, out + i)) break;  // the scalar loop names the bad digit
+#endif
+  for (; i < hex.size() / 2; ++i) {
+    int hi = hex_value(p[2 * i]);
+    int lo = hex_value(p[2 * i + 1]);
+    if ((hi | lo) < 0) throw ProtocolError("non-hex digit in a hex reply");
+    out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+  }
+}
+
+std::size_t format_hex(std::uint64_t value, char* out) {
+  char digits[16];
+  std::size_t n = 0;
+  do {
+    digits[n++] = kHexDigits[value & 15];
+    value >>= 4;
+  } while (value != 0);
+  for (std::size_t i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+  return n;
+}
+
+}  // namespace bench::rsp

@@ -1,0 +1,144 @@
+// Unit tests of the benchmark client's decoding and of the pattern check: the benchmark's
+// figures are only worth something if these are right.
+#define BOOST_TEST_MODULE bench_codec
+#include <boost/test/included/unit_test.hpp>
+#include <string>
+#include <vector>
+
+#include "rsp_codec.hpp"
+#include "verify.hpp"
+
+using namespace bench;
+
+namespace {
+
+std::string decode(std::string raw) {
+  std::string scratch;
+  return std::string(rsp::decode_payload(raw, scratch));
+}
+
+std::vector<std::uint8_t> hex(const std::string& text) {
+  std::vector<std::uint8_t> out(text.size() / 2);
+  rsp::hex_decode(text, out.data());
+  return out;
+}
+
+std::vector<std::uint8_t> pattern(std::uint64_t address, std::size_t size) {
+  std::vector<std::uint8_t> bytes(size);
+  for (std::size_t i = 0; i < size; ++i) bytes[i] = pattern_byte(address + i);
+  return bytes;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(checksum_matches_a_plain_sum_at_every_length) {
+  std::string bytes;
+  for (int n = 0; n < 100; ++n) {
+    unsigned sum = 0;
+    for (unsigned char c : bytes) sum += c;
+    BOOST_TEST(rsp::checksum(bytes) == static_cast<std::uint8_t>(sum));
+    bytes.push_back(static_cast<char>(0xf0 + n));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(frames_a_request) {
+  std::string out;
+  rsp::append_frame(out, "QStartNoAckMode");
+  BOOST_TEST(out == "$QStartNoAckMode#b0");
+}
+
+BOOST_AUTO_TEST_CASE(expands_run_lengths_before_unescaping) {
+  BOOST_TEST(decode("0* ") == "0000");  // ' ' = 32: three more copies
+  BOOST_TEST(decode("ab0* 12") == "ab000012");
+  BOOST_TEST(decode("x*\"y") == "xxxxxxy");  // '"' = 34: five more
+  BOOST_TEST(decode("x*\x1e") == "xx");      // odd but legal for gdb: one more
+  BOOST_TEST(decode("a}]b}\x03}\x04}\x0a") == "a}b#$*");
+  BOOST_TEST(decode("}\x0a* ") == "*\x0a\x0a\x0a");  // a run repeats the raw byte, as in gdb
+}
+
+BOOST_AUTO_TEST_CASE(rejects_broken_encodings) {
+  BOOST_CHECK_THROW(decode("*#"), rsp::ProtocolError);      // nothing to repeat
+  BOOST_CHECK_THROW(decode("a*"), rsp::ProtocolError);      // no count
+  BOOST_CHECK_THROW(decode("a*\x1d"), rsp::ProtocolError);  // count 0
+  BOOST_CHECK_THROW(decode("ab}"), rsp::ProtocolError);     // escape at the end
+}
+
+BOOST_AUTO_TEST_CASE(plain_payloads_are_decoded_in_place) {
+  std::string raw = "abc}]d";
+  std::string scratch;
+  auto view = rsp::decode_payload(raw, scratch);
+  BOOST_TEST(view == "abc}d");
+  BOOST_TEST(static_cast<const void*>(view.data()) == static_cast<const void*>(raw.data()));
+}
+
+BOOST_AUTO_TEST_CASE(decodes_hex_of_any_case_and_length) {
+  std::string text;
+  std::vector<std::uint8_t> expected;
+  for (int i = 0; i < 300; ++i) {
+    static const char digits[] = "0123456789abcdef";
+    auto b = static_cast<std::uint8_t>(i * 37 + 11);
+    text += digits[b >> 4];
+    text += digits[b & 15];
+    expected.push_back(b);
+    BOOST_TEST(hex(text) == expected, boost::test_tools::per_element());
+  }
+  BOOST_TEST(hex("DEADbeef0123456789ABCDEFabcdef00DEADbeef0123456789ABCDEFabcdef00") ==
+                 hex("deadbeef0123456789abcdefabcdef00deadbeef0123456789abcdefabcdef00"),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(rejects_bad_hex_in_the_vector_and_scalar_parts) {
+  std::string good(64, 'a');
+  std::vector<std::uint8_t> out(64);
+  for (std::size_t at : {0u, 17u, 31u, 40u, 63u}) {
+    for (char bad : {'g', 'G', ':', '/', '@', '`', ' ', '\x80', '\xff'}) {
+      std::string text = good;
+      text[at] = bad;
+      BOOST_CHECK_THROW(rsp::hex_decode(text, out.data()), rsp::ProtocolError);
+    }
+  }
+  BOOST_CHECK_THROW(rsp::hex_decode("abc", out.data()), rsp::ProtocolError);
+}
+
+BOOST_AUTO_TEST_CASE(parses_error_replies_only) {
+  BOOST_TEST(rsp::parse_error("E01").value() == 1);
+  BOOST_TEST(rsp::parse_error("E0c").value() == 12);
+  BOOST_TEST(rsp::parse_error("E08;6d656d").value() == 8);
+  BOOST_TEST(rsp::parse_error("E.no memory").value() == -1);
+  BOOST_TEST(!rsp::parse_error("E1"));
+  BOOST_TEST(!rsp::parse_error("e1a2b3"));
+  BOOST_TEST(!rsp::parse_error("E1a2b3"));  // hex data that starts with E
+  BOOST_TEST(!rsp::parse_error("OK"));
+}
+
+BOOST_AUTO_TEST_CASE(formats_hex_numbers) {
+  char text[17];
+  BOOST_TEST(std::string(text, rsp::format_hex(0, text)) == "0");
+  BOOST_TEST(std::string(text, rsp::format_hex(0x7ffff7fc8000, text)) == "7ffff7fc8000");
+  BOOST_TEST(std::string(text, rsp::format_hex(~0ULL, text)) == "ffffffffffffffff");
+}
+
+BOOST_AUTO_TEST_CASE(the_pattern_holds_bytes_that_need_escaping) {
+  auto bytes = pattern(0x7f1234560000, 1 << 16);
+  for (std::uint8_t special : {'#', '$', '}', '*'})
+    BOOST_TEST(std::count(bytes.begin(), bytes.end(), special) > 0);
+}
+
+BOOST_AUTO_TEST_CASE(verification_accepts_the_pattern_at_any_alignment) {
+  const std::uint64_t base = 0x7f1234567000;
+  auto bytes = pattern(base, 10000);
+  for (std::size_t skip : {0u, 1u, 3u, 7u, 8u, 9u})
+    BOOST_CHECK_NO_THROW(
+        verify_pattern(base + skip, {bytes.data() + skip, bytes.size() - skip - skip / 2}, "t"));
+}
+
+BOOST_AUTO_TEST_CASE(verification_finds_any_wrong_byte) {
+  const std::uint64_t base = 0x7f1234567003;
+  auto good = pattern(base, 9000);
+  for (std::size_t at : {0u, 4u, 5u, 100u, 4095u, 4096u, 8200u, 8999u}) {
+    auto bytes = good;
+    bytes[at] ^= 0x40;
+    BOOST_CHECK_THROW(verify_pattern(base, bytes, "t"), VerifyError);
+    BOOST_CHECK_THROW(verify_pattern(base + 1, {good.data(), good.size()}, "t"), VerifyError);
+  }
+}
