@@ -17,6 +17,7 @@ FrameDecoder::Step FrameDecoder::feed(std::span<const char> in) noexcept {
           state_ = State::body;
           len_ = 0;
           sum_ = 0;
+          dangling_escape_ = false;
         } else if (c == '+') {
           return {i, FrameEvent::ack};
         } else if (c == '-') {
@@ -45,6 +46,20 @@ FrameDecoder::Step FrameDecoder::feed(std::span<const char> in) noexcept {
         }
         break;
       case State::escape:
+        // A raw `#` or `$` always frames: clients never escape 0x03/0x04 (the only bytes that
+        // would escape to them), so `}#` is a packet ending in a dangling escape and `}$` a new
+        // packet.
+        if (c == '$') {
+          state_ = State::body;
+          len_ = 0;
+          sum_ = 0;
+          break;
+        }
+        if (c == '#') {
+          dangling_escape_ = true;
+          state_ = State::checksum_hi;
+          break;
+        }
         sum_ = static_cast<std::uint8_t>(sum_ + u);
         if (len_ == buf_.size()) {
           state_ = State::idle;
@@ -61,7 +76,10 @@ FrameDecoder::Step FrameDecoder::feed(std::span<const char> in) noexcept {
         state_ = State::idle;
         const int lo = hex_value(c);
         const bool good = checksum_hi_ >= 0 && lo >= 0 && ((checksum_hi_ << 4) | lo) == sum_;
-        return {i, good ? FrameEvent::packet : FrameEvent::bad_checksum};
+        const bool dangling = dangling_escape_;
+        dangling_escape_ = false;
+        if (!good) return {i, FrameEvent::bad_checksum};
+        return {i, dangling ? FrameEvent::malformed : FrameEvent::packet};
       }
     }
   }

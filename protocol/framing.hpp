@@ -4,7 +4,8 @@
 // - The payload is unescaped (`}` x -> x ^ 0x20) as it is read; the checksum is checked over the
 //   bytes as sent. Clients do not send run-length encoding, so `*` is an ordinary byte.
 // - Bytes outside a packet other than `$`, `+`, `-`, 0x03 are skipped (line noise).
-// - A `$` inside a packet starts the packet over (the earlier one was never terminated).
+// - A `$` inside a packet starts the packet over (the earlier one was never terminated), even
+//   right after a `}`; a `#` right after a `}` ends the packet as malformed.
 // - A payload longer than `max_payload` yields `overflow` at once: the caller must drop the
 //   connection. The decoder never holds more than max_payload bytes.
 #pragma once
@@ -24,6 +25,7 @@ enum class FrameEvent : std::uint8_t {
   nack,          // `-`: the client wants the last reply again
   interrupt,     // 0x03 outside a packet
   bad_checksum,  // a complete packet whose checksum did not match (payload() still valid)
+  malformed,     // a complete packet ending in a dangling `}` escape (`}#`)
   overflow,      // the packet outgrew max_payload
 };
 
@@ -54,6 +56,7 @@ class FrameDecoder {
   State state_ = State::idle;
   std::uint8_t sum_ = 0;
   int checksum_hi_ = 0;
+  bool dangling_escape_ = false;
 };
 
 }  // namespace rspstub::protocol

@@ -34,7 +34,20 @@ std::string attach_failure(int pid, platform::Error e) {
 
 }  // namespace
 
+int run(int argc, char** argv);
+
+// Whatever escapes (e.g. Asio failing to create its signal pipe when no file descriptor is
+// left) ends in one line on stderr and exit status 1, never an abort.
 int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rspstub: %s\n", e.what());
+    return 1;
+  }
+}
+
+int run(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a vanished client is an error code, not a death
   stub::Options opt;
   const stub::ParseResult parsed = stub::parse_options(argc, argv, opt);

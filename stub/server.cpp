@@ -16,7 +16,7 @@ using unix_socket = asio::local::stream_protocol;
 
 Server::Server(asio::io_context& io, platform::Process& process, const SessionConfig& config,
                Logger& log, bool once)
-    : io_(io), process_(process), config_(config), log_(log), once_(once) {}
+    : io_(io), process_(process), config_(config), log_(log), once_(once), retry_timer_(io) {}
 
 Server::~Server() { stop(); }
 
@@ -122,6 +122,7 @@ void Server::stop() {
   if (stopped_) return;
   stopped_ = true;
   boost::system::error_code ec;
+  retry_timer_.cancel();
   if (tcp_) tcp_->close(ec);
   if (unix_) {
     unix_->close(ec);
@@ -136,8 +137,18 @@ void Server::accept_next(Acceptor& acceptor) {
   acceptor.async_accept([this, &acceptor](boost::system::error_code ec, auto socket) {
     if (stopped_) return;
     if (ec) {
-      log_.log(LogLevel::warn, "accept failed: " + ec.message());
-    } else if (busy_) {
+      // E.g. EMFILE: the pending connection stays queued, so retrying at once would spin.
+      // Log once per failure streak and try again shortly.
+      if (!accept_failing_) log_.log(LogLevel::warn, "accept failed: " + ec.message());
+      accept_failing_ = true;
+      retry_timer_.expires_after(std::chrono::milliseconds(100));
+      retry_timer_.async_wait([this, &acceptor](boost::system::error_code wait_ec) {
+        if (!wait_ec) accept_next(acceptor);
+      });
+      return;
+    }
+    accept_failing_ = false;
+    if (busy_) {
       refuse(std::move(socket));
     } else {
       busy_ = true;

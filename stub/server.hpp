@@ -47,6 +47,8 @@ class Server {
   std::optional<boost::asio::ip::tcp::acceptor> tcp_;
   std::optional<boost::asio::local::stream_protocol::acceptor> unix_;
   std::string unix_path_;  // removed again at exit
+  boost::asio::steady_timer retry_timer_;
+  bool accept_failing_ = false;
   bool busy_ = false;
   bool stopped_ = false;
 };

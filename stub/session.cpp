@@ -32,17 +32,22 @@ Session::Step Session::feed(std::span<const char> in) {
       if (log_.packets_enabled()) log_.packet("->", reply_.packet());
       return {consumed, reply_.packet(), false};
     case FrameEvent::bad_checksum:
-      log_.log(LogLevel::warn, "packet with a bad checksum");
+      log_.log(LogLevel::debug, "packet with a bad checksum");  // debug: a flood must not block on stderr
       if (!state_.no_ack) return {consumed, "-", false};  // ask for it again
       // Without acks nobody would resend: answer with an error so the client is not left waiting.
       reply_.begin(false);
+      reply_.put_error(protocol::ErrorCode::malformed, state_.error_style);
+      return reply_step(consumed);
+    case FrameEvent::malformed:
+      // Acked (it arrived intact) and answered, so the client is never left waiting.
+      reply_.begin(!state_.no_ack);
       reply_.put_error(protocol::ErrorCode::malformed, state_.error_style);
       return reply_step(consumed);
     case FrameEvent::overflow:
       log_.log(LogLevel::error, "client sent a packet larger than PacketSize (" +
                                     std::to_string(config_.packet_size) +
                                     " bytes); closing the connection");
-      reply_.begin(!state_.no_ack);
+      reply_.begin(false);  // not acked: the packet was not accepted
       reply_.put_error(protocol::ErrorCode::too_large, state_.error_style);
       return reply_step(consumed, true);
     case FrameEvent::packet:

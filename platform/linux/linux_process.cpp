@@ -106,7 +106,8 @@ Result<std::vector<int>> LinuxProcess::threads() {
   std::sort(tids.begin(), tids.end(), [this](int a, int b) {
     return (a == pid_) != (b == pid_) ? a == pid_ : a < b;
   });
-  if (tids.empty() && !process_exists(pid_)) return Error::process_gone;
+  // A zombie still lists its main thread: it has exited all the same.
+  if (tids.empty() || !process_exists(pid_)) return Error::process_gone;
   return tids;
 }
 
@@ -120,6 +121,7 @@ Result<std::string> LinuxProcess::thread_name(int tid) {
 
 Result<x86_64::Registers> LinuxProcess::registers(int tid) {
   if (tid <= 0) return Error::no_such_thread;
+  if (!process_exists(pid_)) return Error::process_gone;  // a zombie's syscall file reads 0s
   const std::string path = proc_path("task/" + std::to_string(tid) + "/syscall");
   // A thread that is on a CPU shows "running"; it is often about to block again, so look a few
   // times before giving up on knowing its PC.

@@ -20,7 +20,7 @@ targets), transports (unix:PATH and stdio). --list prints every case with what i
 
 A check that fails because of a reported, not yet fixed stub bug is printed as KNOWN BUG and
 does not fail the run (it says FIXED? once it passes: then make it a plain check);
-ADV_STRICT=1 makes known bugs fail. Each stub must also exit with status 0 on SIGTERM at the end
+ADV_STRICT=1 (the default) makes known bugs fail; ADV_STRICT=0 only reports them. Each stub must also exit with status 0 on SIGTERM at the end
 of its group (under ASan that includes a clean leak check).
 ADV_VERBOSE=1 prints the stub's log after every case, not only after a failure.
 """
@@ -641,7 +641,8 @@ def one_byte_over(s):
         events = split_events(got)
         check(E_TOO_LARGE in events, f"PacketSize+1 bytes (no_ack={no_ack}): expected E03, got "
                                      f"{events!r}")
-        check(events == ([E_TOO_LARGE] if no_ack else ["+", E_TOO_LARGE]),
+        # Never acked, in either mode: the packet was not accepted.
+        check(events == [E_TOO_LARGE],
               f"PacketSize+1 bytes: expected only the E03, got {events!r}")
         c.close()
         fx.verify(what="after an oversized packet")
@@ -1424,7 +1425,7 @@ class Suite:
             self.fixed_bugs.append(key)
             self.log(f"    FIXED? known bug '{key}' no longer reproduces: make it a plain check")
             return
-        if os.environ.get("ADV_STRICT") == "1":
+        if os.environ.get("ADV_STRICT", "1") == "1":  # all four known bugs are fixed: strict
             raise Failure(f"known bug '{key}': {message}")
         self.known_bugs.append((key, message))
         self.log(f"    KNOWN BUG '{key}': {message}")

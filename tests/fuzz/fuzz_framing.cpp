@@ -48,6 +48,7 @@ std::vector<Event> reference(const unsigned char* p, std::size_t n, std::size_t 
   std::string payload;
   unsigned sum = 0;
   int high = 0;
+  bool dangling = false;
   for (std::size_t i = 0; i < n; ++i) {
     const unsigned char c = p[i];
     switch (st) {
@@ -66,13 +67,15 @@ std::vector<Event> reference(const unsigned char* p, std::size_t n, std::size_t 
         break;
       case body:
       case escape:
-        if (st == body && c == '#') {
+        if (c == '#') {  // a raw # frames, even right after `}` (then: malformed)
+          dangling = st == escape;
           st = hi;
           break;
         }
-        if (st == body && c == '$') {
+        if (c == '$') {  // a raw $ restarts, even right after `}`
           payload.clear();
           sum = 0;
+          st = body;
           break;
         }
         sum += c;
@@ -95,7 +98,11 @@ std::vector<Event> reference(const unsigned char* p, std::size_t n, std::size_t 
       case lo: {
         const int low = hex_digit(c);
         const bool good = high >= 0 && low >= 0 && unsigned(high * 16 + low) == (sum & 0xff);
-        out.push_back({good ? FrameEvent::packet : FrameEvent::bad_checksum, i + 1, payload});
+        const FrameEvent ev = !good ? FrameEvent::bad_checksum
+                              : dangling ? FrameEvent::malformed
+                                         : FrameEvent::packet;
+        dangling = false;
+        out.push_back({ev, i + 1, payload});
         st = idle;
         break;
       }

@@ -406,6 +406,16 @@ BOOST_AUTO_TEST_CASE(empty_packet) {
   expect_one("$#01", FrameEvent::bad_checksum, "");
 }
 
+// Clients never escape 0x03/0x04, so a raw `#`/`$` after `}` is framing, not data.
+BOOST_AUTO_TEST_CASE(hash_after_escape_ends_a_malformed_packet) {
+  expect_one("$m}#ea", FrameEvent::malformed, "m");
+  expect_one("$m}#00", FrameEvent::bad_checksum, "m");
+}
+
+BOOST_AUTO_TEST_CASE(dollar_after_escape_restarts) {
+  expect_one("$m}$a#61", FrameEvent::packet, "a");
+}
+
 BOOST_AUTO_TEST_CASE(nul_bytes_inside_packet) {
   FrameDecoder d(64);
   const std::string in = "$a\0b#c3"s;

@@ -53,6 +53,12 @@ BOOST_AUTO_TEST_CASE(bytes_split_anywhere_give_the_same_replies) {
   BOOST_TEST(!whole.empty());
 }
 
+BOOST_AUTO_TEST_CASE(dangling_escape_gets_an_error_and_a_restart_still_works) {
+  go_no_ack();
+  BOOST_TEST(wire->feed("$m600000,4}#" + checksum_hex("m600000,4}")) == frame("E01"));
+  BOOST_TEST(wire->feed("$m}" + frame("m600001,1")) == frame(to_hex(pattern(0x600001, 1))));
+}
+
 BOOST_AUTO_TEST_CASE(noise_and_interrupts_between_packets_are_skipped) {
   go_no_ack();
   BOOST_TEST(wire->feed("garbage\x03\r\n+++---") == "");
