@@ -55,6 +55,9 @@ class Process {
 
   virtual int pid() const noexcept = 0;
 
+  // False once the process has exited (a zombie counts as exited). Cheap; no allocation.
+  virtual bool alive() const noexcept = 0;
+
   // Reads target memory at [addr, addr + out.size()) straight into `out` (see ReadResult).
   // Must not allocate: this is the hot path.
   virtual ReadResult read_memory(std::uint64_t addr, std::span<std::byte> out) noexcept = 0;

@@ -120,6 +120,7 @@ int run(int argc, char** argv) {
     io.stop();
   });
   server.start();
+  server.watch_target(std::chrono::milliseconds(250));
   io.run();
   return 0;
 }

@@ -16,7 +16,27 @@ using unix_socket = asio::local::stream_protocol;
 
 Server::Server(asio::io_context& io, platform::Process& process, const SessionConfig& config,
                Logger& log, bool once)
-    : io_(io), process_(process), config_(config), log_(log), once_(once), retry_timer_(io) {}
+    : io_(io), process_(process), config_(config), log_(log), once_(once), retry_timer_(io), watch_timer_(io) {}
+
+void Server::watch_target(std::chrono::milliseconds period) {
+  watch_period_ = period;
+  check_target();
+}
+
+void Server::check_target() {
+  if (stopped_) return;
+  if (!process_.alive() && !busy_) {
+    log_.log(LogLevel::info, "process " + std::to_string(process_.pid()) +
+                                 " has exited: nothing left to serve");
+    stop();
+    io_.stop();
+    return;
+  }
+  watch_timer_.expires_after(watch_period_);
+  watch_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) check_target();
+  });
+}
 
 Server::~Server() { stop(); }
 
@@ -123,6 +143,7 @@ void Server::stop() {
   stopped_ = true;
   boost::system::error_code ec;
   retry_timer_.cancel();
+  watch_timer_.cancel();
   if (tcp_) tcp_->close(ec);
   if (unix_) {
     unix_->close(ec);
@@ -190,6 +211,7 @@ void Server::refuse(Stream stream) {
 void Server::connection_ended(const std::string& why) {
   busy_ = false;
   log_.log(LogLevel::info, "debugger disconnected (" + why + ")");
+  if (watch_period_.count() > 0) check_target();
   if (once_) {
     log_.log(LogLevel::info, "exiting: --once (or stdio) serves one debugger");
     stop();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio.hpp>
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,9 @@ class Server {
   std::string where() const;
   void start();
   void stop();
+  // Ends the server once the target has exited and no debugger is connected (a connected one
+  // keeps getting E06 until it leaves). Checked every `period`.
+  void watch_target(std::chrono::milliseconds period);
 
  private:
   template <class Acceptor>
@@ -48,6 +52,9 @@ class Server {
   std::optional<boost::asio::local::stream_protocol::acceptor> unix_;
   std::string unix_path_;  // removed again at exit
   boost::asio::steady_timer retry_timer_;
+  boost::asio::steady_timer watch_timer_;
+  std::chrono::milliseconds watch_period_{0};
+  void check_target();
   bool accept_failing_ = false;
   bool busy_ = false;
   bool stopped_ = false;

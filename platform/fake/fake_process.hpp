@@ -39,6 +39,7 @@ class FakeProcess final : public Process {
   std::size_t write_calls() const noexcept { return write_calls_; }
 
   int pid() const noexcept override { return pid_; }
+  bool alive() const noexcept override { return !killed_; }
   ReadResult read_memory(std::uint64_t addr, std::span<std::byte> out) noexcept override;
   WriteResult write_memory(std::uint64_t addr, std::span<const std::byte> in) noexcept override;
   Result<MemoryRegion> region_at(std::uint64_t addr) override;

@@ -82,6 +82,8 @@ Error LinuxProcess::thread_failure(int err) const noexcept {
   return err == ENOENT || err == ESRCH ? Error::no_such_thread : error_from_errno(err);
 }
 
+bool LinuxProcess::alive() const noexcept { return process_exists(pid_); }
+
 Result<MemoryRegion> LinuxProcess::region_at(std::uint64_t addr) {
   std::string text;
   if (int err = read_whole_file(proc_path("maps"), text); err != 0) return failure(err);

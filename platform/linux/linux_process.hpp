@@ -27,6 +27,7 @@ class LinuxProcess final : public Process {
   static Result<std::unique_ptr<LinuxProcess>> attach(int pid);
 
   int pid() const noexcept override { return pid_; }
+  bool alive() const noexcept override;
   ReadResult read_memory(std::uint64_t addr, std::span<std::byte> out) noexcept override;
   WriteResult write_memory(std::uint64_t addr, std::span<const std::byte> in) noexcept override;
   Result<MemoryRegion> region_at(std::uint64_t addr) override;
