@@ -32,6 +32,7 @@ import resource
 import re
 import socket
 import stat
+import subprocess
 import sys
 import tempfile
 import time
@@ -1196,6 +1197,17 @@ def once_exits_after_abuse(s):
 
 # ----- dying targets
 
+def wait_for_own_exit(fx, why):
+    """Nothing is left to serve: once the debugger has left, the stub exits 0 by itself (waited
+    for here, so the group's closing SIGTERM cannot race with that exit)."""
+    try:
+        status = fx.stub.popen.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        status = "still running after 5 s"
+    check(status == 0, f"the stub did not exit 0 by itself after {why} and the debugger left "
+                       f"(status {status})")
+
+
 @case("target")
 def killed_while_connected(s):
     """The target is killed (SIGKILL, by pid) during a session: reads get E06 (while it is a
@@ -1241,12 +1253,7 @@ def killed_while_connected(s):
         for p in run_control))
     fx.check_rss("after the target died")
     c.close()
-    # Nothing is left to serve: once the debugger has left, the stub exits 0 by itself.
-    deadline = time.monotonic() + 5
-    while fx.stub.alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    check(not fx.stub.alive(), "the stub still runs 5 s after its target died and the "
-                               "debugger left")
+    wait_for_own_exit(fx, "its target died")
 
 
 @case("target")
@@ -1281,8 +1288,9 @@ def killed_mid_read(s):
     demo.reap()
     check(fx.stub.alive(), "the stub died with its target")
     check(c.request(fx.m_counter) == E_GONE, "a read after the pipeline")
-    c.close()
     fx.check_rss("after the target died mid-read")
+    c.close()
+    wait_for_own_exit(fx, "the target died mid-read")
 
 
 # ----- other transports
