@@ -102,7 +102,9 @@ std::vector<Event> reference(const unsigned char* p, std::size_t n, std::size_t 
                               : dangling ? FrameEvent::malformed
                                          : FrameEvent::packet;
         dangling = false;
-        out.push_back({ev, i + 1, payload});
+        // Only a packet or a bad checksum hands out a payload; a malformed frame (`}#`) is
+        // answered with E01 and its bytes are meaningless, so none is compared.
+        out.push_back({ev, i + 1, ev == FrameEvent::malformed ? std::string() : payload});
         st = idle;
         break;
       }
