@@ -3,6 +3,7 @@
 #include <array>
 #include <cstring>
 
+#include "protocol/bulk_encode.hpp"
 #include "protocol/hex.hpp"
 
 namespace rspstub::protocol {
@@ -128,25 +129,10 @@ void ReplyBuffer::encode_staged(std::size_t used, StagedEncoding enc) noexcept {
   }
   const auto* src = reinterpret_cast<const unsigned char*>(out + n);
   if (enc == StagedEncoding::hex) {
-    for (std::size_t i = 0; i < used; ++i) {
-      const unsigned char b = src[i];  // read before the writes below can reach it
-      out[0] = kHex.digits[b][0];
-      out[1] = kHex.digits[b][1];
-      out += 2;
-      sum += kHex.digit_sum[b];
-    }
+    bulk::encode_hex(src, used, out, sum);
+    out += 2 * used;
   } else {
-    for (std::size_t i = 0; i < used; ++i) {
-      const unsigned char b = src[i];
-      if (needs_escape(b)) {
-        *out++ = '}';
-        *out++ = static_cast<char>(b ^ 0x20);
-        sum += '}' + (b ^ 0x20u);
-      } else {
-        *out++ = static_cast<char>(b);
-        sum += b;
-      }
-    }
+    out += bulk::escape_binary(src, used, out, sum);
   }
   sum_ = static_cast<std::uint8_t>(sum);
   size_ = static_cast<std::size_t>(out - base);

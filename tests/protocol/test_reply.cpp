@@ -441,3 +441,31 @@ BOOST_AUTO_TEST_CASE(growth_is_geometric) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The 16-byte blocks of the encoders: every length around the block size, with special bytes
+// at every position of a block (first, last, straddling), alone and in runs.
+BOOST_AUTO_TEST_CASE(stage_block_boundaries_against_reference) {
+  for (StagedEncoding enc : {StagedEncoding::hex, StagedEncoding::binary}) {
+    for (std::size_t n = 0; n <= 70; ++n) {
+      for (std::size_t at = 0; at <= n; ++at) {
+        BOOST_TEST_CONTEXT(name(enc) << " n=" << n << " special at " << at) {
+          auto data = rsptest::test_bytes(n, static_cast<std::uint32_t>(n * 7 + at));
+          for (auto& b : data)  // no accidental specials: only the planted ones
+            if (b == std::byte{'#'} || b == std::byte{'$'} || b == std::byte{'}'} ||
+                b == std::byte{'*'})
+              b = std::byte{'a'};
+          const unsigned char special[] = {'#', '$', '}', '*'};
+          for (std::size_t k = at; k < n && k < at + 1 + n % 5; ++k)
+            data[k] = static_cast<std::byte>(special[k % 4]);
+          ReplyBuffer r;
+          r.begin(false);
+          stage_copy(r, data, n, enc, "b");
+          r.finish();
+          const std::string want =
+              rsptest::frame((n ? "b" : "") + reference_payload(data, enc));
+          BOOST_TEST((r.wire() == want));
+        }
+      }
+    }
+  }
+}

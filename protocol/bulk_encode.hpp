@@ -1,0 +1,22 @@
+// The two encoders of the memory-read hot path, 16 bytes at a time where the compiler offers
+// portable vector types (GCC and Clang: SSE2 on x86-64, NEON on arm64), byte by byte otherwise.
+//
+// Both may run in place: `out` may alias the input as ReplyBuffer::stage() lays it out, with the
+// input starting at least n bytes past `out` (out + n <= src). Every 16-byte block is loaded
+// before anything of it is written, and the output (at most 2 bytes per input byte) never
+// reaches input that is not loaded yet.
+#pragma once
+
+#include <cstddef>
+
+namespace rspstub::protocol::bulk {
+
+// Lower-case hex, two digits per byte. Writes 2n bytes; adds the digits to `sum` (mod 256).
+void encode_hex(const unsigned char* src, std::size_t n, char* out, unsigned& sum) noexcept;
+
+// RSP binary: '#', '$', '}' and '*' become '}' followed by the byte XOR 0x20. Returns the bytes
+// written (n to 2n); adds them to `sum` (mod 256).
+std::size_t escape_binary(const unsigned char* src, std::size_t n, char* out,
+                          unsigned& sum) noexcept;
+
+}  // namespace rspstub::protocol::bulk
