@@ -472,9 +472,17 @@ Error LinuxDebuggee::resume(std::span<const ResumeAction> actions) {
     if (!a || a->kind == ResumeAction::Kind::stay_stopped) continue;
     std::uint64_t pc = 0;
     if (!get_pc(tid, pc) || !breakpoints_.contains(pc)) continue;
-    const int sig = a->signal != 0 ? a->signal : std::exchange(threads_[i].deliver_signal, 0);
+    int sig = a->signal != 0 ? a->signal : std::exchange(threads_[i].deliver_signal, 0);
     bool stepped = false;
-    auto ev = step_over_breakpoint(i, sig, stepped);
+    std::optional<StopEvent> ev;
+    // The step may end early without moving (a pass signal or a clone event came first): then
+    // the thread is still on the int3, so try again, with that signal.
+    for (int attempt = 0; attempt < 4 && !stepped && !ev && !end_; ++attempt) {
+      ev = step_over_breakpoint(i, sig, stepped);
+      Thread* t = find(tid);
+      if (!t) break;
+      sig = std::exchange(t->deliver_signal, 0);
+    }
     if (end_) return Error::none;  // poll_event() reports the end
     Thread* again = find(tid);
     if (ev && again) again->pending = ev;
