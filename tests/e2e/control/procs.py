@@ -108,11 +108,12 @@ def thread_names(pid):
 
 
 # A shell command a debugger runs (gdb `shell`, lldb `platform shell`) while the process is
-# stopped, so that the test sees the threads the process has at that moment: "TASK TID NAME".
-THREAD_LISTING_SHELL = ("for t in /proc/{pid}/task/*; do echo \"TASK ${{t##*/}} $(cat $t/comm)\"; "
-                        "done")
+# stopped, so that the test sees the threads the process has at that moment. No quotes: lldb's
+# command parser would eat them.
+THREAD_LISTING_SHELL = "grep -H . /proc/{pid}/task/*/comm"
 
 
 def parse_thread_listing(output):
-    """{tid: name} from the lines THREAD_LISTING_SHELL printed."""
-    return {int(tid): name for tid, name in re.findall(r"^TASK (\d+) (\S+)$", output, re.M)}
+    """{tid: name} from the lines THREAD_LISTING_SHELL printed (/proc/PID/task/TID/comm:NAME)."""
+    return {int(tid): name for tid, name in
+            re.findall(r"^/proc/\d+/task/(\d+)/comm:(.*)$", output, re.M)}
