@@ -127,8 +127,8 @@ class Context:
         for server in self.servers:
             server.kill_inferior()
             server.stop()
-            if server._inferior:
-                procs.wait_gone(server._inferior[0], 2)
+            if server.launched_pid:
+                procs.wait_gone(server.launched_pid, 2)  # and reap it if it became our child
         for popen in self.own_programs:
             if popen.poll() is None:
                 os.kill(popen.pid, signal.SIGKILL)

@@ -10,6 +10,7 @@ exit_code, detach, kill, attach.
 
 import os
 import re
+import shutil
 import time
 
 import common
@@ -50,7 +51,6 @@ def gdb(ctx, title, server, program, commands):
 
 
 def _require(name, package):
-    import shutil
     path = shutil.which(name)
     if path is None:
         raise TestFailure(f"{name} is not installed (Debian package {package}; "
@@ -248,7 +248,7 @@ def scenario_detach(ctx):
     done = os.path.join(ctx.tmp, "detach.done")
     server = ctx.launch("control_basic", "ticks", 50, done)
     pid = server.inferior_pid
-    rc, out = gdb(ctx, "gdb detach", server, ctx.program("control_basic"),
+    _, out = gdb(ctx, "gdb detach", server, ctx.program("control_basic"),
                   ["break tick", "continue", "print g_runtime_value", "detach"])
     args, _, _ = stop_at(out, "tick", "detach")
     check(args == "i=1", f"detach: the first stop in tick should have i=1, got ({args})")

@@ -181,7 +181,7 @@ def scenario_watch(ctx):
     expected = [("0", str(seed)), (str(seed), str(seed + 1))]
     check(changes == expected, f"watch: expected the changes {expected} (seed from pid "
                                f"{server.inferior_pid}); lldb reported {changes}")
-    stops = [f for f in frames0(after_watch)]
+    stops = frames0(after_watch)
     check(len(stops) == 2 and all(f[1] == "count_up" and f[2] == f"seed={seed}, n=5" for f in stops),
           f"watch: both watchpoint stops should be in count_up(seed={seed}, n=5); got {stops}")
 

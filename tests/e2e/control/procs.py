@@ -2,8 +2,8 @@
 traced or stopped, what are its threads called. Also the failure type every check raises."""
 
 import ctypes
-import re
 import os
+import re
 import signal
 import time
 

@@ -179,6 +179,11 @@ class Server:
         raise TestFailure(f"{self.kind} (pid {self.pid}) has no child process running "
                           f"{self.program} after {timeout} s")
 
+    @property
+    def launched_pid(self):
+        """The pid of the program this server launched, if it was found; else None."""
+        return self._inferior[0] if self._inferior and not self.attach_pid else None
+
     def kill_inferior(self):
         """SIGKILL for the process this server launched, if it is still that process."""
         if self._inferior is None or self.attach_pid:
