@@ -192,7 +192,7 @@ def basic_values(pid, argc):
             "level3_result": arg3 * 3 + 1, "g_runtime_value": pid * 1000 + argc}
 
 
-def check_runs_on_after_detach(pid, what, done_file=None, popen=None, exit_timeout=25):
+def check_runs_on_after_detach(pid, what, done_file=None, popen=None, exit_timeout=20):
     """After a detach: the process runs, untraced and not stopped, and then finishes on its own
     (control_basic ticks N FILE writes FILE when it is done)."""
     st = procs.state(pid)

@@ -29,7 +29,7 @@ from procs import TestFailure, die_with_parent, process_start_time, running
 KINDS = ("rspstub", "gdbserver", "lldb-server")
 # The binary a peer is looked up as in PATH when no path is given (.ci/install-deps installs them).
 PEER_BINARIES = {"gdbserver": ("gdbserver", "gdbserver"), "lldb-server": ("lldb-server-19", "lldb-19")}
-LISTEN_TIMEOUT = 20  # seconds until the server must say where it listens
+LISTEN_TIMEOUT = 15  # seconds until the server must say where it listens
 
 
 def resolve_binary(kind, path=None):
