@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstddef>
 #include <cstdio>
 #include <string>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "platform/linux/debuggee_linux.hpp"
+#include "platform/linux/proc_file.hpp"
 #include "platform/linux/proc_liveness.hpp"
 
 namespace rspstub::platform::linux_backend {
@@ -253,7 +255,28 @@ std::optional<StopEvent> LinuxDebuggee::poll_round(bool& progress) {
     progress = true;
     if (auto ev = classify(i, status)) return ev;
   }
+  // Nothing came while the leader is dead: it waits for the other threads to be collected, some
+  // of which we may never have heard of (killed before their clone event could be reported).
+  if (!progress && !process_exists(pid_)) track_unknown_threads();
   return std::nullopt;
+}
+
+void LinuxDebuggee::track_unknown_threads() {
+  std::vector<std::string> names;
+  if (list_directory("/proc/" + std::to_string(pid_) + "/task", names) != 0) return;
+  for (const std::string& name : names) {
+    int tid = 0;
+    const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), tid);
+    if (ec != std::errc{} || end != name.data() + name.size()) continue;
+    bool known = false;
+    for (const Thread& t : threads_) known = known || (t.tid == tid && t.state != Thread::State::gone);
+    if (known) continue;
+    Thread fresh;
+    fresh.tid = tid;
+    fresh.state = Thread::State::running;
+    fresh.first_stop = true;  // traced by the kernel for us; its first stop (if any) is a new thread's
+    threads_.push_back(fresh);
+  }
 }
 
 std::optional<StopEvent> LinuxDebuggee::stop_others() {

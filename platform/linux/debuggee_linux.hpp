@@ -109,6 +109,8 @@ class LinuxDebuggee final : public Debuggee {
   std::optional<StopEvent> step_over_breakpoint(std::size_t index, int sig, bool& stepped);
   // Marks a thread that cannot be stopped or waited for (exited, or a zombie leader).
   void mark_if_dead(Thread& t) noexcept;
+  // Adds the threads /proc lists that we do not know (so their ends can be collected).
+  void track_unknown_threads();
   void after_exec();
   void wait_pause() noexcept;
 
