@@ -2,6 +2,10 @@
 // feed the session, write each reply before handling the next request — so one reply buffer
 // serves the whole connection and pipelined requests are answered in order — until either side
 // ends it. Input is read in fixed 64 KiB pieces; the session never buffers more than PacketSize.
+//
+// Stop replies arrive from outside (the server saw the target stop): target_stopped() only sets
+// a flag when a write is in progress, and the stop reply goes out once that write is done —
+// replies are never interleaved, and the one reply buffer is never overwritten while in flight.
 #pragma once
 
 #include <array>
@@ -16,53 +20,77 @@
 
 namespace rspstub::stub {
 
+// What the server tells the connection being served.
+class StopListener {
+ public:
+  virtual ~StopListener() = default;
+  // The Target recorded an event: send the stop reply if the session waits for one.
+  virtual void target_stopped() = 0;
+  // True while the session waits for the stop of a resume it asked for.
+  virtual bool awaiting_stop() const = 0;
+};
+
 template <class Stream>
-class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+class Connection : public StopListener,
+                   public std::enable_shared_from_this<Connection<Stream>> {
  public:
   using Ended = std::function<void(const std::string& why)>;
 
-  Connection(Stream stream, platform::Process& process, const SessionConfig& config, Logger& log,
+  Connection(Stream stream, Target& target, const SessionConfig& config, Logger& log,
              Ended on_end)
-      : stream_(std::move(stream)),
-        session_(process, config, log),
-        on_end_(std::move(on_end)) {}
+      : stream_(std::move(stream)), session_(target, config, log), on_end_(std::move(on_end)) {}
 
-  void start() { read(); }
+  void start() { pump(); }
+
+  void target_stopped() override {
+    stop_pending_ = true;
+    pump();
+  }
+  bool awaiting_stop() const override { return session_.awaiting_stop(); }
 
  private:
+  // Does the next thing: after a write, a pending stop reply first; then the input already
+  // read; then reads more. Nothing while a write is in flight.
+  void pump() {
+    if (done_ || writing_) return;
+    if (stop_pending_) {
+      stop_pending_ = false;
+      const Session::Step step = session_.target_stopped();
+      if (!step.output.empty()) return write(step.output, step.close);
+    }
+    while (!pending_.empty()) {
+      const Session::Step step = session_.feed(pending_);
+      pending_ = pending_.subspan(step.consumed);
+      if (!step.output.empty()) return write(step.output, step.close);
+      if (step.close) return finish("closed by the session");
+    }
+    if (!reading_) read();
+  }
+
   void read() {
+    reading_ = true;
     stream_.async_read_some(boost::asio::buffer(input_),
                             [self = this->shared_from_this()](boost::system::error_code ec,
                                                               std::size_t n) {
+                              self->reading_ = false;
                               if (ec) return self->finish(ec == boost::asio::error::eof
                                                               ? "closed by the debugger"
                                                               : ec.message());
                               self->pending_ = {self->input_.data(), n};
-                              self->process();
+                              self->pump();
                             });
   }
 
-  // Feeds pending input to the session until it produces a reply (then writes it) or the
-  // input runs out (then reads more).
-  void process() {
-    while (!pending_.empty()) {
-      const Session::Step step = session_.feed(pending_);
-      pending_ = pending_.subspan(step.consumed);
-      if (step.output.empty()) {
-        if (step.close) return finish("closed by the session");
-        continue;
-      }
-      boost::asio::async_write(
-          stream_, boost::asio::buffer(step.output.data(), step.output.size()),
-          [self = this->shared_from_this(), close = step.close](boost::system::error_code ec,
-                                                                std::size_t) {
-            if (ec) return self->finish(ec.message());
-            if (close) return self->finish("session ended");
-            self->process();
-          });
-      return;
-    }
-    read();
+  void write(std::string_view output, bool close) {
+    writing_ = true;
+    boost::asio::async_write(
+        stream_, boost::asio::buffer(output.data(), output.size()),
+        [self = this->shared_from_this(), close](boost::system::error_code ec, std::size_t) {
+          self->writing_ = false;
+          if (ec) return self->finish(ec.message());
+          if (close) return self->finish("session ended");
+          self->pump();
+        });
   }
 
   void finish(const std::string& why) {
@@ -77,7 +105,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   Session session_;
   Ended on_end_;
   std::array<char, 64 * 1024> input_{};
-  std::span<const char> pending_;
+  std::span<const char> pending_;  // read but not yet fed; a new read only once it is empty
+  bool reading_ = false;
+  bool writing_ = false;
+  bool stop_pending_ = false;
   bool done_ = false;
 };
 

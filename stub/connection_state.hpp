@@ -25,11 +25,16 @@ struct ConnectionState {
   bool client_is_lldb = false;        // the client sent an lldb-only packet
   protocol::ErrorStyle error_style = protocol::ErrorStyle::code_only;
   bool client_error_message = false;  // qSupported had error-message+
+  bool swbreak = false;               // qSupported had swbreak+: stop replies say swbreak:;
+  bool hwbreak = false;               // qSupported had hwbreak+: stop replies say hwbreak:;
   XDialect x_dialect = XDialect::undecided;
   std::int64_t general_thread = 0;    // Hg: 0 = any
+  std::int64_t continue_thread = 0;   // Hc: the thread a legacy `s` steps; 0 = the Hg one
+  std::vector<int> program_signals;   // QProgramSignals (host numbers); kept for later use
   std::vector<int> thread_list;       // snapshot paged out by qfThreadInfo/qsThreadInfo
   std::size_t thread_list_pos = 0;
   bool close_after_reply = false;     // D, k: reply, then end the connection
+  bool awaiting_stop = false;         // a resume was accepted: the next reply is its stop reply
 };
 
 }  // namespace rspstub::stub

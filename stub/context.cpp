@@ -1,9 +1,11 @@
 #include "stub/context.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "protocol/hex.hpp"
 #include "stub/error_map.hpp"
+#include "stub/signals.hpp"
 
 namespace rspstub::stub {
 
@@ -44,13 +46,66 @@ int Context::resolve_thread(const protocol::ThreadId* explicit_id) {
   return static_cast<int>(want);
 }
 
-void Context::put_stop_reply(int signal, int tid) {
+int Context::wire_signal(int host_signal) const {
+  return state.client_is_lldb ? host_signal : host_to_gdb_signal(host_signal);
+}
+
+int Context::host_signal(int wire_signal) const {
+  if (state.client_is_lldb) return wire_signal >= 0 && wire_signal <= 64 ? wire_signal : -1;
+  return gdb_to_host_signal(wire_signal);
+}
+
+namespace {
+
+constexpr int kSigStop = 19;  // Linux SIGSTOP
+
+// lldb's name for why a thread stopped (what lldb-server sends in `reason:`).
+std::string_view lldb_reason(platform::StopReason r) {
+  using platform::StopReason;
+  switch (r) {
+    case StopReason::breakpoint:
+    case StopReason::hw_breakpoint: return "breakpoint";
+    case StopReason::watchpoint: return "watchpoint";
+    case StopReason::single_step: return "trace";
+    case StopReason::exec: return "exec";
+    case StopReason::signal:
+    case StopReason::interrupt: return "signal";
+  }
+  return "signal";
+}
+
+std::string_view gdb_watch_key(platform::WatchKind k) {
+  switch (k) {
+    case platform::WatchKind::write: return "watch:";
+    case platform::WatchKind::read: return "rwatch:";
+    case platform::WatchKind::access: return "awatch:";
+  }
+  return "watch:";
+}
+
+}  // namespace
+
+void Context::put_stop_reply(int signal, int tid, const platform::StopEvent* why) {
+  // lldb reads a stop without a signal as "no reason" and resumes on its own; lldb-server
+  // reports the stop we made (attach) as SIGSTOP, so lldb gets that.
+  if (signal == 0 && why != nullptr && state.client_is_lldb) signal = kSigStop;
+  const int wire = wire_signal(signal) & 0xff;
   reply.put('T');
-  reply.put(protocol::kHexDigits[(signal >> 4) & 15]);
-  reply.put(protocol::kHexDigits[signal & 15]);
-  // Expedite what is known of the PC and SP, so a client need not ask for registers.
+  reply.put(protocol::kHexDigits[(wire >> 4) & 15]);
+  reply.put(protocol::kHexDigits[wire & 15]);
+  if (why != nullptr) {
+    using platform::StopReason;
+    if (why->reason == StopReason::breakpoint && state.swbreak) reply.put("swbreak:;");
+    if (why->reason == StopReason::hw_breakpoint && state.hwbreak) reply.put("hwbreak:;");
+    if (why->reason == StopReason::watchpoint) {
+      reply.put(gdb_watch_key(why->watch_kind));
+      reply.put_hex_number(why->watch_address);
+      reply.put(';');
+    }
+  }
+  // Expedite what is known of the frame registers, so a client need not ask for them.
   if (auto regs = process.registers(tid)) {
-    for (int r : {int(reg::rsp), int(reg::rip)}) {
+    for (int r : {int(reg::rbp), int(reg::rsp), int(reg::rip)}) {
       if (!regs->valid.test(r)) continue;
       reply.put(protocol::kHexDigits[(r >> 4) & 15]);  // two digits, as gdbserver sends them
       reply.put(protocol::kHexDigits[r & 15]);
@@ -80,6 +135,30 @@ void Context::put_stop_reply(int signal, int tid) {
       }
       reply.put(';');
     }
+  }
+  if (why != nullptr && state.client_is_lldb) {
+    reply.put("reason:");
+    reply.put(lldb_reason(why->reason));
+    reply.put(';');
+    if (why->reason == platform::StopReason::watchpoint) {
+      // lldb: description = ascii-hex of the watched address in decimal.
+      reply.put("description:");
+      reply.put_hex_text(std::to_string(why->watch_address));
+      reply.put(';');
+    }
+  }
+}
+
+void Context::put_stop_event(const platform::StopEvent& event) {
+  using Kind = platform::StopEvent::Kind;
+  if (event.kind == Kind::stopped) return put_stop_reply(event.signal, event.tid, &event);
+  const int code = event.kind == Kind::exited ? event.exit_code : wire_signal(event.signal);
+  reply.put(event.kind == Kind::exited ? 'W' : 'X');
+  reply.put(protocol::kHexDigits[(code >> 4) & 15]);
+  reply.put(protocol::kHexDigits[code & 15]);
+  if (state.multiprocess || state.client_is_lldb) {
+    reply.put(";process:");
+    reply.put_hex_number(static_cast<std::uint64_t>(event.tid));
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <string_view>
 
+#include "platform/debuggee.hpp"
 #include "platform/process.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/reply.hpp"
@@ -12,11 +13,13 @@
 #include "stub/config.hpp"
 #include "stub/connection_state.hpp"
 #include "stub/log.hpp"
+#include "stub/target.hpp"
 
 namespace rspstub::stub {
 
 struct Context {
-  platform::Process& process;
+  Target& target;
+  platform::Process& process;  // target.process(): a null object answering process_gone if none
   const SessionConfig& config;
   ConnectionState& state;
   protocol::ReplyBuffer& reply;
@@ -26,6 +29,13 @@ struct Context {
   void error(platform::Error e);
   void ok() { reply.put("OK"); }
 
+  // The controlled process; nullptr in inspection mode (--no-stop) or with nothing to serve.
+  platform::Debuggee* debuggee() { return target.debuggee(); }
+
+  // Signal numbers as this client speaks them (gdb's own numbering, lldb's host numbering).
+  int wire_signal(int host_signal) const;
+  int host_signal(int wire_signal) const;  // -1: no such signal on this host
+
   // Writes a thread id in the form the connection uses (p<pid>.<tid> with multiprocess).
   void put_thread_id(int tid);
 
@@ -33,9 +43,14 @@ struct Context {
   // Returns 0 and writes an error reply when the thread does not exist.
   int resolve_thread(const protocol::ThreadId* explicit_id);
 
-  // Writes `T<sig>` + the PC/SP known for the thread + `thread:<id>;`, and for lldb (after
-  // QListThreadsInStopReply) `threads:<tid>,...;thread-pcs:<pc>,...;`.
-  void put_stop_reply(int signal, int tid);
+  // Writes `T<sig>` + [why: swbreak:;/hwbreak:;/watch:<addr>;] + the known rbp/rsp/rip +
+  // `thread:<id>;`, for lldb (after QListThreadsInStopReply) `threads:<tid>,...;thread-pcs:...;`
+  // and, when `why` is given, lldb's `reason:<...>;`. `signal` is the host's number.
+  void put_stop_reply(int signal, int tid, const platform::StopEvent* why = nullptr);
+
+  // The stop reply for an event of the controlled process: T (stopped), W<code> (exited),
+  // X<sig> (killed by a signal), with `;process:<pid>` for multiprocess gdb and for lldb.
+  void put_stop_event(const platform::StopEvent& event);
 
   // 16 hex digits, most significant first (lldb's thread-pcs form).
   void put_hex_u64_fixed(std::uint64_t v);

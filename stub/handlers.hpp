@@ -43,11 +43,23 @@ void stop_reason(Context&, std::string_view args);       // ?
 void thread_stop_info(Context&, std::string_view args);  // qThreadStopInfo
 void set_thread(Context&, std::string_view args);        // H
 void vcont_query(Context&, std::string_view args);       // vCont?
-void resume(Context&, std::string_view args);            // c s C S vCont
+void resume(Context&, std::string_view args);            // vCont;
+void resume_c(Context&, std::string_view args);          // c
+void resume_s(Context&, std::string_view args);          // s
+void resume_C(Context&, std::string_view args);          // C
+void resume_S(Context&, std::string_view args);          // S
+void ctrl_c(Context&, std::string_view args);            // vCtrlC
 void detach(Context&, std::string_view args);            // D
 void kill(Context&, std::string_view args);              // k
 void vkill(Context&, std::string_view args);             // vKill
-void breakpoint(Context&, std::string_view args);        // Z z
+
+// handlers_control.cpp
+void insert_breakpoint(Context&, std::string_view args);        // Z
+void remove_breakpoint(Context&, std::string_view args);        // z
+void watchpoint_support_info(Context&, std::string_view args);  // qWatchpointSupportInfo
+void pass_signals(Context&, std::string_view args);             // QPassSignals:
+void program_signals(Context&, std::string_view args);          // QProgramSignals:
+void threads_info(Context&, std::string_view args);             // jThreadsInfo
 
 // handlers_xfer.cpp
 void xfer_read(Context&, std::string_view args);         // qXfer:<object>:read

@@ -23,7 +23,7 @@ void read_into_reply(Context& ctx, std::uint64_t addr, std::size_t n, StagedEnco
 }
 
 // Why a write is refused in this mode, or none.
-ErrorCode write_refusal(const Context& ctx) {
+ErrorCode write_refusal(Context& ctx) {
   if (ctx.config.read_only) return ErrorCode::read_only;
   if (ctx.config.no_stop) return ErrorCode::not_in_this_mode;
   return ErrorCode::none;
@@ -76,7 +76,8 @@ void read_memory_binary(Context& ctx, std::string_view args) {
 }
 
 // Packet:  M addr,length:hex-bytes
-// Reply:   OK; E07 in --no-stop mode, E0c with --read-only; E NN on failure.
+// Reply:   OK; E07 in --no-stop mode, E0c with --read-only; E NN on failure. Writing over a
+//          software breakpoint changes the byte the breakpoint hides (the int3 stays).
 // Clients: gdb (set var, breakpoints when Z0 is refused), lldb (when Z0 is refused).
 void write_memory_hex(Context& ctx, std::string_view args) {
   if (auto e = write_refusal(ctx); e != ErrorCode::none) return ctx.error(e);

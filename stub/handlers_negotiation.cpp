@@ -4,13 +4,17 @@
 namespace rspstub::stub::handlers {
 
 // Packet:  qSupported[:client-features]
-// Reply:   PacketSize=<hex>;feature+;... (what rspstub offers)
+// Reply:   PacketSize=<hex>;feature+;... (what rspstub offers; with a controlled process also
+//          QPassSignals+, QProgramSignals+, qXfer:siginfo:read+, and swbreak+/hwbreak+ when the
+//          client offered them: its stop replies then say why a breakpoint stop happened)
 // Clients: gdb (first packet), lldb (after QStartNoAckMode).
 // PacketSize is in hex: gdb and lldb both parse it so (lldb-server's "131072" is read as hex).
 void supported(Context& ctx, std::string_view args) {
   if (!args.empty() && args.front() == ':') args.remove_prefix(1);
   const protocol::ClientFeatures client = protocol::parse_client_features(args);
   ctx.state.multiprocess = client.multiprocess;
+  ctx.state.swbreak = client.swbreak;
+  ctx.state.hwbreak = client.hwbreak;
   ctx.state.client_error_message = client.error_message;
   if (client.error_message && ctx.state.error_style == protocol::ErrorStyle::code_only)
     ctx.state.error_style = protocol::ErrorStyle::dot_text;
@@ -23,6 +27,12 @@ void supported(Context& ctx, std::string_view args) {
       ";qXfer:threads:read+;binary-upload+;QThreadSuffixSupported+;QListThreadsInStopReply+"
       ";QEnableErrorStrings+;vContSupported+");
   if (client.multiprocess) ctx.reply.put(";multiprocess+");
+  if (ctx.debuggee() != nullptr) {
+    // Run control: only offered when there is a process to control.
+    ctx.reply.put(";QPassSignals+;QProgramSignals+;qXfer:siginfo:read+");
+    if (client.swbreak) ctx.reply.put(";swbreak+");
+    if (client.hwbreak) ctx.reply.put(";hwbreak+");
+  }
 }
 
 // Packet:  QStartNoAckMode

@@ -87,9 +87,12 @@ void process_info(Context& ctx, std::string_view) {
 }
 
 // Packet:  qAttached[:pid]
-// Reply:   1 (we attached to an existing process: on quit, detach rather than kill).
+// Reply:   1 when we attached to an existing process (on quit gdb detaches), 0 when we started
+//          it (on quit gdb kills it).
 // Clients: gdb.
-void attached(Context& ctx, std::string_view) { ctx.reply.put('1'); }
+void attached(Context& ctx, std::string_view) {
+  ctx.reply.put(ctx.debuggee() != nullptr && ctx.target.launched() ? '0' : '1');
+}
 
 // Packet:  qSymbol::  (and qSymbol:<value>:<name> answers)
 // Reply:   OK: rspstub needs no symbol values from the client.

@@ -1,5 +1,7 @@
 // Register packets. In --no-stop mode only what /proc tells without stopping the thread is
 // known (PC and SP of a thread blocked in a system call); the rest is "unavailable".
+#include "protocol/hex.hpp"
+#include "protocol/requests_run.hpp"
 #include "stub/handlers.hpp"
 
 namespace rspstub::stub::handlers {
@@ -67,15 +69,63 @@ void read_register(Context& ctx, std::string_view args) {
   ctx.reply.put_hex(regs->bytes(r));
 }
 
-// Packet:  G<hex>[;thread:..]  /  P<regnum>=<hex>[;thread:..]
-// Reply:   E07 in --no-stop mode (registers of a running thread cannot be written),
-//          E0c with --read-only.
-void write_registers(Context& ctx, std::string_view) {
-  ctx.error(ctx.config.read_only ? ErrorCode::read_only : ErrorCode::not_in_this_mode);
+namespace {
+
+// Why a register write is refused in this mode, or none: E0c with --read-only, E07 without a
+// controlled process (--no-stop: registers of a running thread cannot be written).
+ErrorCode register_write_refusal(Context& ctx) {
+  if (ctx.config.read_only) return ErrorCode::read_only;
+  if (ctx.debuggee() == nullptr) return ErrorCode::not_in_this_mode;
+  return ErrorCode::none;
 }
 
-void write_register(Context& ctx, std::string_view) {
-  ctx.error(ctx.config.read_only ? ErrorCode::read_only : ErrorCode::not_in_this_mode);
+void write_into_thread(Context& ctx, int tid, const reg::Registers& regs) {
+  if (auto e = ctx.debuggee()->write_registers(tid, regs); e != platform::Error::none)
+    return ctx.error(e);
+  ctx.ok();
+}
+
+}  // namespace
+
+// Packet:  G<hex register image>[;thread:<tid>;]
+// Reply:   OK; E01 if the image is not whole registers of hex; E07 in --no-stop mode, E0c with
+//          --read-only. An image shorter than the full one writes the registers it covers.
+// Clients: gdb (after changing several registers, e.g. returning from a called function).
+void write_registers(Context& ctx, std::string_view args) {
+  if (auto e = register_write_refusal(ctx); e != ErrorCode::none) return ctx.error(e);
+  const int tid = thread_for(ctx, args);
+  if (tid == 0) return;
+  if (args.empty() || args.size() % 2 != 0 || args.size() / 2 > reg::g_image_size)
+    return ctx.error(ErrorCode::malformed);
+  reg::Registers regs;
+  const std::size_t n = args.size() / 2;
+  if (!protocol::decode_hex(args, std::span(regs.image).first(n)))
+    return ctx.error(ErrorCode::malformed);
+  for (int r = 0; r < reg::reg_count; ++r)
+    if (reg::reg_offset(r) + reg::reg_size(r) <= n) regs.valid.set(r);
+  if (regs.valid.none()) return ctx.error(ErrorCode::malformed);
+  write_into_thread(ctx, tid, regs);
+}
+
+// Packet:  P<regnum>=<hex value>[;thread:<tid>;]
+// Reply:   OK; E09 for a register number we do not have, E01 if the value is not exactly the
+//          register's size; E07 in --no-stop mode, E0c with --read-only.
+// Clients: gdb (set $reg), lldb (register write; also to move the PC).
+void write_register(Context& ctx, std::string_view args) {
+  if (auto e = register_write_refusal(ctx); e != ErrorCode::none) return ctx.error(e);
+  protocol::RegisterWrite req;
+  if (auto e = protocol::parse_register_write(args, req); e != ErrorCode::none)
+    return ctx.error(e);
+  if (req.regnum >= static_cast<std::uint64_t>(reg::reg_count))
+    return ctx.error(ErrorCode::not_found);
+  const int r = static_cast<int>(req.regnum);
+  if (req.value_hex.size() != 2 * reg::reg_size(r)) return ctx.error(ErrorCode::malformed);
+  const int tid = ctx.resolve_thread(req.has_thread ? &req.thread : nullptr);
+  if (tid == 0) return;
+  reg::Registers regs;
+  if (!protocol::decode_hex(req.value_hex, regs.bytes(r))) return ctx.error(ErrorCode::malformed);
+  regs.valid.set(r);
+  write_into_thread(ctx, tid, regs);
 }
 
 }  // namespace rspstub::stub::handlers

@@ -78,13 +78,27 @@ void xfer_exec_file(Context& ctx, const protocol::XferRead& req) {
   put_chunk(ctx, *path, req);
 }
 
+// The siginfo of the thread that reported the last stop (the Hg thread if it is another).
+void xfer_siginfo(Context& ctx, const protocol::XferRead& req) {
+  if (!req.annex.empty()) return ctx.error(ErrorCode::not_found);
+  const auto& last = ctx.target.last_stop();
+  int tid = ctx.state.general_thread > 0 ? static_cast<int>(ctx.state.general_thread) : 0;
+  if (tid == 0 && last && last->kind == platform::StopEvent::Kind::stopped) tid = last->tid;
+  if (tid == 0) tid = ctx.resolve_thread(nullptr);
+  if (tid == 0) return;
+  auto info = ctx.debuggee()->siginfo(tid);
+  if (!info) return ctx.error(info.error());
+  put_chunk(ctx, std::span<const std::byte>(*info), req);
+}
+
 }  // namespace
 
 // Packet:  qXfer:<object>:read:<annex>:<offset>,<length>
 // Reply:   m<data> (more follows) / l<data> (last), binary escaped; E NN on failure; empty for
 //          an object we do not serve.
 // Objects: features (annex target.xml; gdb and lldb), auxv (essential for PIE: both clients),
-//          exec-file (annex pid; gdb), threads (gdb).
+//          exec-file (annex pid; gdb), threads (gdb), siginfo (the stopped thread's siginfo_t,
+//          with a controlled process; gdb's $_siginfo, lldb's thread siginfo).
 void xfer_read(Context& ctx, std::string_view args) {
   protocol::XferRead req;
   if (auto e = protocol::parse_xfer_read(args, req); e != ErrorCode::none) {
@@ -103,6 +117,7 @@ void xfer_read(Context& ctx, std::string_view args) {
   }
   if (req.object == "exec-file") return xfer_exec_file(ctx, req);
   if (req.object == "threads") return xfer_threads(ctx, req);
+  if (req.object == "siginfo" && ctx.debuggee() != nullptr) return xfer_siginfo(ctx, req);
   // Unknown object: empty reply (not supported).
 }
 

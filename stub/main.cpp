@@ -2,13 +2,18 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <thread>
 
 #include <boost/asio.hpp>
 
+#include "platform/debuggee.hpp"
 #include "platform/process.hpp"
 #include "stub/on_failure.hpp"
 #include "stub/options.hpp"
 #include "stub/server.hpp"
+#include "stub/target.hpp"
 
 namespace {
 
@@ -48,6 +53,76 @@ int main(int argc, char** argv) {
   }
 }
 
+// What main serves, and how to let go of it at the end.
+struct Served {
+  std::unique_ptr<platform::Process> inspected;   // --attach PID --no-stop
+  std::unique_ptr<platform::Debuggee> controlled; // launched, or --attach PID
+  bool launched = false;
+  std::string description;  // for the "serving ..." line
+};
+
+// Launch (a program after --) or attach (--attach PID: stopped unless --no-stop). Returns an
+// exit status on failure (after printing one line), 0 on success.
+int take_target(const stub::Options& opt, Served& out) {
+  if (!opt.program.empty()) {
+    platform::LaunchSpec spec;
+    spec.argv = opt.program;
+    std::string message;
+    auto launched = platform::launch(spec, message);
+    if (!launched) {
+      if (message.empty()) message = std::string(platform::to_string(launched.error()));
+      std::fprintf(stderr, "rspstub: cannot start %s: %s\n", opt.program.front().c_str(),
+                   message.c_str());
+      return 1;
+    }
+    out.controlled = std::move(*launched);
+    out.launched = true;
+    out.description = "process " + std::to_string(out.controlled->pid()) + " created";
+    return 0;
+  }
+  if (opt.no_stop) {
+    auto process = platform::attach_for_inspection(opt.attach_pid);
+    if (!process) {
+      std::fprintf(stderr, "rspstub: %s\n", attach_failure(opt.attach_pid, process.error()).c_str());
+      return 1;
+    }
+    out.inspected = std::move(*process);
+    out.description = "serving process " + std::to_string(opt.attach_pid) +
+                      " (inspection only, --no-stop)";
+    return 0;
+  }
+  auto attached = platform::attach_and_stop(opt.attach_pid);
+  if (!attached) {
+    std::string why = attach_failure(opt.attach_pid, attached.error());
+    if (attached.error() == platform::Error::not_supported)
+      why += " (stopping a process needs process control; --no-stop inspects it while it runs)";
+    std::fprintf(stderr, "rspstub: %s\n", why.c_str());
+    return 1;
+  }
+  out.controlled = std::move(*attached);
+  out.description = "attached to process " + std::to_string(opt.attach_pid);
+  return 0;
+}
+
+// The stub is ending: a process we started dies with it, one we attached to runs on.
+void release(Served& served, stub::Logger& log) {
+  platform::Debuggee* d = served.controlled.get();
+  if (d == nullptr || !d->alive()) return;
+  if (served.launched) {
+    log.log(stub::LogLevel::info, "killing process " + std::to_string(d->pid()) +
+                                      " (started by rspstub)");
+    d->kill();
+  } else {
+    log.log(stub::LogLevel::info, "detaching from process " + std::to_string(d->pid()));
+    if (!d->stopped()) {
+      d->interrupt();  // detach needs it stopped: wait briefly for the stop
+      for (int i = 0; i < 100 && !d->poll_event(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    d->detach(0);
+  }
+}
+
 int run(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a vanished client is an error code, not a death
   stub::Options opt;
@@ -65,20 +140,13 @@ int run(int argc, char** argv) {
     quiet_log.set_level(opt.verbosity > 0 ? stub::LogLevel::debug : stub::LogLevel::warn);
     return stub::run_on_failure(opt, quiet_log);
   }
-  if (!opt.program.empty()) {
-    std::fprintf(stderr,
-                 "rspstub: starting a program needs process control, which is not built yet; "
-                 "start it yourself and use --attach PID --no-stop\n");
-    return 2;
-  }
   if (opt.multi) {
     std::fprintf(stderr, "rspstub: --multi (extended-remote) is not available yet\n");
     return 2;
   }
-  if (!opt.no_stop) {
-    std::fprintf(stderr,
-                 "rspstub: --attach without --no-stop would stop the process, which needs "
-                 "process control (not built yet); add --no-stop to inspect it while it runs\n");
+  if (!opt.program.empty() && opt.no_stop) {
+    std::fprintf(stderr, "rspstub: --no-stop only inspects a running process (--attach PID); "
+                         "a program we start is always under control\n");
     return 2;
   }
 
@@ -90,10 +158,17 @@ int run(int argc, char** argv) {
     return 2;
   }
 
-  auto process = platform::attach_for_inspection(opt.attach_pid);
-  if (!process) {
-    std::fprintf(stderr, "rspstub: %s\n", attach_failure(opt.attach_pid, process.error()).c_str());
-    return 1;
+  Served served;
+  if (int status = take_target(opt, served); status != 0) return status;
+  std::optional<stub::Target> target;
+  if (served.controlled) {
+    platform::StopEvent initial;  // as gdbserver reports: launch SIGTRAP, attach signal 0
+    initial.tid = served.controlled->pid();
+    initial.signal = served.launched ? SIGTRAP : 0;
+    target.emplace(*served.controlled, initial);
+    target->set_launched(served.launched);
+  } else {
+    target.emplace(*served.inspected);
   }
 
   stub::SessionConfig config;
@@ -101,32 +176,36 @@ int run(int argc, char** argv) {
   config.no_stop = opt.no_stop;
   config.read_only = opt.read_only;
 
-  boost::asio::io_context io(1);
-  stub::Server server(io, **process, config, log, opt.once);
-  std::string error;
-  if (!server.listen(opt, error)) {
-    std::fprintf(stderr, "rspstub: %s\n", error.c_str());
-    return 1;
-  }
-  if (opt.transport == stub::Transport::tcp && opt.host_written_out && !is_loopback(opt.host))
-    log.log(stub::LogLevel::warn, "listening on " + opt.host +
-                                      ": the debugger port is reachable from the network, and a "
-                                      "debugger can read everything the process holds");
-  log.log(stub::LogLevel::info, "serving process " + std::to_string(opt.attach_pid) +
-                                    " (inspection only, --no-stop); listening on " +
-                                    server.where());
-  std::fflush(stderr);
+  int status = 0;
+  {
+    boost::asio::io_context io(1);
+    stub::Server server(io, *target, config, log, opt.once);
+    std::string error;
+    if (!server.listen(opt, error)) {
+      std::fprintf(stderr, "rspstub: %s\n", error.c_str());
+      release(served, log);
+      return 1;
+    }
+    if (opt.transport == stub::Transport::tcp && opt.host_written_out && !is_loopback(opt.host))
+      log.log(stub::LogLevel::warn, "listening on " + opt.host +
+                                        ": the debugger port is reachable from the network, and a "
+                                        "debugger can read everything the process holds");
+    log.log(stub::LogLevel::info, served.description + "; listening on " + server.where());
+    std::fflush(stderr);
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
-  signals.async_wait([&](boost::system::error_code ec, int sig) {
-    if (ec) return;
-    log.log(stub::LogLevel::info, "signal " + std::to_string(sig) +
-                                      ": exiting; the process runs on untouched");
-    server.stop();
-    io.stop();
-  });
-  server.start();
-  server.watch_target(std::chrono::milliseconds(250));
-  io.run();
-  return 0;
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+    signals.async_wait([&](boost::system::error_code ec, int sig) {
+      if (ec) return;
+      log.log(stub::LogLevel::info,
+              "signal " + std::to_string(sig) +
+                  (served.controlled ? ": exiting" : ": exiting; the process runs on untouched"));
+      server.stop();
+      io.stop();
+    });
+    server.start();
+    server.watch_target(std::chrono::milliseconds(250));
+    io.run();
+  }
+  release(served, log);
+  return status;
 }

@@ -20,6 +20,9 @@ const char* usage_text() noexcept {
        rspstub [options] --attach PID HOST:PORT
 
 Serves a process to gdb (target remote) and lldb (gdb-remote) over the GDB Remote Serial Protocol.
+With "-- PROG ARGS" it starts PROG stopped at its first instruction (killed when rspstub ends);
+with --attach PID it stops that process (detached again when rspstub ends), or with --no-stop
+only inspects it while it runs.
 HOST:PORT  where to listen. ":PORT" means 127.0.0.1:PORT; IPv6 as "[::1]:PORT". Port 0 picks a
            free port. Any address other than loopback is reachable from the network: a warning
            is printed, since a debugger can do anything the target process can.
@@ -27,7 +30,7 @@ HOST:PORT  where to listen. ":PORT" means 127.0.0.1:PORT; IPv6 as "[::1]:PORT". 
            stdin/stdout (gdb: target remote | rspstub --attach PID --no-stop -).
 
 Options:
-  --attach PID        serve an already running process
+  --attach PID        serve an already running process (stopped under our control)
   --no-stop           inspection only: never stop the process; memory reads work, writes,
                       breakpoints and register changes are refused (E07)
   --read-only         refuse every write (E0c)

@@ -5,6 +5,7 @@
 
 #include "platform/private_files.hpp"
 #include "protocol/reply.hpp"
+#include "platform/debuggee.hpp"
 #include "stub/connection.hpp"
 #include "stub/stdio_stream.hpp"
 
@@ -14,9 +15,17 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using unix_socket = asio::local::stream_protocol;
 
-Server::Server(asio::io_context& io, platform::Process& process, const SessionConfig& config,
-               Logger& log, bool once)
-    : io_(io), process_(process), config_(config), log_(log), once_(once), retry_timer_(io), watch_timer_(io) {}
+Server::Server(asio::io_context& io, Target& target, const SessionConfig& config, Logger& log,
+               bool once)
+    : io_(io),
+      target_(target),
+      config_(config),
+      log_(log),
+      once_(once),
+      retry_timer_(io),
+      watch_timer_(io),
+      event_signal_(io),
+      event_timer_(io) {}
 
 void Server::watch_target(std::chrono::milliseconds period) {
   watch_period_ = period;
@@ -25,13 +34,14 @@ void Server::watch_target(std::chrono::milliseconds period) {
 
 void Server::check_target() {
   if (stopped_) return;
-  if (!process_.alive() && !busy_) {
-    log_.log(LogLevel::info, "process " + std::to_string(process_.pid()) +
-                                 " has exited: nothing left to serve");
+  if (target_.finished() && !busy_) {
+    log_.log(LogLevel::info, "process " + std::to_string(target_.process().pid()) +
+                                 " has exited (or is no longer ours): nothing left to serve");
     stop();
     io_.stop();
     return;
   }
+  if (watch_period_.count() <= 0) return;  // a one-off check (a debugger left)
   watch_timer_.expires_after(watch_period_);
   watch_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) check_target();
@@ -128,6 +138,7 @@ std::string Server::where() const {
 }
 
 void Server::start() {
+  if (target_.debuggee() != nullptr) watch_events();
   if (tcp_) accept_next(*tcp_);
   if (unix_) accept_next(*unix_);
 #if defined(RSPSTUB_HAS_STDIO_TRANSPORT)
@@ -144,6 +155,8 @@ void Server::stop() {
   boost::system::error_code ec;
   retry_timer_.cancel();
   watch_timer_.cancel();
+  event_timer_.cancel();
+  event_signal_.cancel(ec);
   if (tcp_) tcp_->close(ec);
   if (unix_) {
     unix_->close(ec);
@@ -186,9 +199,11 @@ void Server::serve(Stream stream) {
     boost::system::error_code ec;
     stream.set_option(tcp::no_delay(true), ec);  // replies are whole packets: send at once
   }
-  std::make_shared<Connection<Stream>>(std::move(stream), process_, config_, log_,
-                                       [this](const std::string& why) { connection_ended(why); })
-      ->start();
+  auto connection = std::make_shared<Connection<Stream>>(
+      std::move(stream), target_, config_, log_,
+      [this](const std::string& why) { connection_ended(why); });
+  active_ = connection;
+  connection->start();
 }
 
 // A second debugger while one is attached: tell it why in an error packet, log it, close.
@@ -210,12 +225,74 @@ void Server::refuse(Stream stream) {
 
 void Server::connection_ended(const std::string& why) {
   busy_ = false;
+  active_.reset();
   log_.log(LogLevel::info, "debugger disconnected (" + why + ")");
-  if (watch_period_.count() > 0) check_target();
+  if (platform::Debuggee* d = target_.debuggee(); d != nullptr && target_.running()) {
+    // Nobody is left to be told of the next stop: stop the process now, so the next debugger
+    // finds it stopped (the stop is kept for its `?`).
+    log_.log(LogLevel::info, "the process was running: interrupting it");
+    d->interrupt();
+  }
+  check_target();
+  if (stopped_) return;
   if (once_) {
     log_.log(LogLevel::info, "exiting: --once (or stdio) serves one debugger");
     stop();
     io_.stop();
+  }
+}
+
+void Server::watch_events() {
+  if (stopped_) return;
+  if (event_signal_number_ == 0) {
+    const int number = platform::debuggee_event_signal();
+    event_signal_number_ = number > 0 ? number : -1;
+  }
+  if (event_signal_number_ > 0) {
+    if (!event_signal_added_) {
+      boost::system::error_code ec;
+      event_signal_.add(event_signal_number_, ec);
+      if (ec) {
+        log_.log(LogLevel::warn, "cannot watch signal " + std::to_string(event_signal_number_) +
+                                     " (" + ec.message() + "): polling the process instead");
+        event_signal_number_ = -1;
+        return watch_events();
+      }
+      event_signal_added_ = true;
+    }
+    event_signal_.async_wait([this](boost::system::error_code ec, int) {
+      if (ec) return;
+      poll_target_events();
+      watch_events();
+    });
+    return;
+  }
+  // No event signal on this system: look every 20 ms.
+  event_timer_.expires_after(std::chrono::milliseconds(20));
+  event_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    poll_target_events();
+    watch_events();
+  });
+}
+
+void Server::poll_target_events() {
+  platform::Debuggee* d = target_.debuggee();
+  if (d == nullptr) return;
+  while (auto event = d->poll_event()) {
+    target_.record_event(*event);
+    if (log_.enabled(LogLevel::debug)) {
+      log_.log(LogLevel::debug, "process event: kind " +
+                                    std::to_string(static_cast<int>(event->kind)) + ", thread " +
+                                    std::to_string(event->tid) + ", signal " +
+                                    std::to_string(event->signal));
+    }
+    if (event->kind != platform::StopEvent::Kind::stopped)
+      log_.log(LogLevel::info,
+               event->kind == platform::StopEvent::Kind::exited
+                   ? "process exited with code " + std::to_string(event->exit_code)
+                   : "process killed by signal " + std::to_string(event->signal));
+    if (auto listener = active_.lock()) listener->target_stopped();
   }
 }
 

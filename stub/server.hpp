@@ -1,10 +1,19 @@
 // The listening side: a TCP or Unix-domain acceptor serving one debugger connection at a time,
 // or a single connection over stdin/stdout. One io_context thread does all socket and target
 // work (ptrace answers only the thread that attached, and one thread needs no locks).
+//
+// With a controlled process the server also listens for its events: on
+// platform::debuggee_event_signal() (SIGCHLD; a 20 ms timer where there is no such signal) it
+// drains Debuggee::poll_event(), records each event in the Target (the last stop `?` reports,
+// kept also while no debugger is connected) and tells the connection, which sends the stop
+// reply its resume is waiting for. A debugger that leaves while the process runs has it
+// interrupted, so the next one finds it stopped. Once the process's end (exit, kill, detach)
+// was reported, the server ends when that debugger leaves.
 #pragma once
 
 #include <boost/asio.hpp>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -12,24 +21,30 @@
 #include "stub/config.hpp"
 #include "stub/log.hpp"
 #include "stub/options.hpp"
+#include "stub/target.hpp"
 
 namespace rspstub::stub {
 
+class StopListener;
+
 class Server {
  public:
-  Server(boost::asio::io_context& io, platform::Process& process, const SessionConfig& config,
-         Logger& log, bool once);
+  Server(boost::asio::io_context& io, Target& target, const SessionConfig& config, Logger& log,
+         bool once);
   ~Server();
 
   // Binds and listens as `opt` says; false with a message (port in use, ...) on failure.
   bool listen(const Options& opt, std::string& error);
   // Where it listens, for messages: "127.0.0.1:1234", "unix:/path", "stdin/stdout".
   std::string where() const;
+  // Starts accepting (and watching the controlled process's events, if any).
   void start();
   void stop();
-  // Ends the server once the target has exited and no debugger is connected (a connected one
-  // keeps getting E06 until it leaves). Checked every `period`.
+  // Ends the server once the target is finished (Target::finished) and no debugger is
+  // connected (a connected one keeps getting E06 until it leaves). Checked every `period`.
   void watch_target(std::chrono::milliseconds period);
+  // Drains the controlled process's events now (also what the signal/timer does).
+  void poll_target_events();
 
  private:
   template <class Acceptor>
@@ -39,11 +54,12 @@ class Server {
   template <class Stream>
   void refuse(Stream stream);
   void connection_ended(const std::string& why);
+  void watch_events();
   bool listen_tcp(const Options& opt, std::string& error);
   bool listen_unix(const std::string& path, std::string& error);
 
   boost::asio::io_context& io_;
-  platform::Process& process_;
+  Target& target_;
   const SessionConfig& config_;
   Logger& log_;
   bool once_;
@@ -55,6 +71,11 @@ class Server {
   boost::asio::steady_timer watch_timer_;
   std::chrono::milliseconds watch_period_{0};
   void check_target();
+  std::weak_ptr<StopListener> active_;  // the connection being served
+  boost::asio::signal_set event_signal_;
+  boost::asio::steady_timer event_timer_;
+  int event_signal_number_ = 0;  // 0: not asked yet; -1: poll on the timer
+  bool event_signal_added_ = false;
   bool accept_failing_ = false;
   bool busy_ = false;
   bool stopped_ = false;

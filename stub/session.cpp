@@ -6,11 +6,19 @@
 
 namespace rspstub::stub {
 
+Session::Session(Target& target, const SessionConfig& config, Logger& log)
+    : target_(target), config_(config), log_(log), decoder_(config.packet_size) {}
+
 Session::Session(platform::Process& process, const SessionConfig& config, Logger& log)
-    : process_(process), config_(config), log_(log), decoder_(config.packet_size) {}
+    : own_target_(std::in_place, process),
+      target_(*own_target_),
+      config_(config),
+      log_(log),
+      decoder_(config.packet_size) {}
 
 Session::Step Session::reply_step(std::size_t consumed, bool close) {
   reply_.finish();
+  resendable_ = true;
   if (log_.packets_enabled()) log_.packet("->", reply_.wire());
   return {consumed, reply_.wire(), close};
 }
@@ -23,12 +31,18 @@ Session::Step Session::feed(std::span<const char> in) {
     case FrameEvent::ack:
       return {consumed, {}, false};
     case FrameEvent::interrupt:
+      if (platform::Debuggee* d = target_.debuggee(); d != nullptr && target_.running()) {
+        log_.log(LogLevel::debug, "interrupt (0x03): stopping the process");
+        if (auto e = d->interrupt(); e != platform::Error::none)
+          log_.log(LogLevel::warn, "interrupt failed: " + std::string(platform::to_string(e)));
+        return {consumed, {}, false};
+      }
       // Inspection mode never runs the target on the client's behalf: nothing to interrupt.
       log_.log(LogLevel::debug, "interrupt (0x03) ignored: the target is not running under us");
       return {consumed, {}, false};
     case FrameEvent::nack:
       // Send the last reply again (without its ack). Nothing sent yet: nothing to repeat.
-      if (reply_.empty() || state_.no_ack) return {consumed, {}, false};
+      if (!resendable_ || state_.no_ack) return {consumed, {}, false};
       if (log_.packets_enabled()) log_.packet("->", reply_.packet());
       return {consumed, reply_.packet(), false};
     case FrameEvent::bad_checksum:
@@ -55,14 +69,35 @@ Session::Step Session::feed(std::span<const char> in) {
   }
   const std::string_view payload = decoder_.payload();
   if (log_.packets_enabled()) log_.packet("<-", payload);
+  const bool was_awaiting = state_.awaiting_stop;
   reply_.begin(!state_.no_ack);
   handle_packet(payload);
+  if (state_.awaiting_stop && !was_awaiting) {
+    // A resume was accepted: only the ack now; the stop reply follows from target_stopped().
+    resendable_ = false;
+    return {consumed, state_.no_ack ? std::string_view{} : std::string_view{"+"}, false};
+  }
   return reply_step(consumed, state_.close_after_reply);
+}
+
+Session::Step Session::target_stopped() {
+  if (!state_.awaiting_stop || !target_.last_stop()) return {};
+  state_.awaiting_stop = false;
+  const platform::StopEvent event = *target_.last_stop();
+  reply_.begin(false);
+  Context ctx{target_, target_.process(), config_, state_, reply_, log_};
+  ctx.put_stop_event(event);
+  if (event.kind == platform::StopEvent::Kind::stopped) {
+    state_.general_thread = event.tid;  // g/p without Hg now mean the thread that stopped
+  } else {
+    target_.set_end_reported();
+  }
+  return reply_step(0);
 }
 
 void Session::handle_packet(std::string_view payload) {
   std::string_view args;
-  Context ctx{process_, config_, state_, reply_, log_};
+  Context ctx{target_, target_.process(), config_, state_, reply_, log_};
   if (const DispatchEntry* entry = find_handler(payload, args)) {
     entry->handler(ctx, args);
   } else if (log_.enabled(LogLevel::debug)) {

@@ -6,10 +6,16 @@
 //
 // Each step handles at most one event (packet, ack, nack, interrupt), so pipelined requests are
 // answered one by one, in order, and the single reply buffer is reused: step.output stays valid
-// until the next feed().
+// until the next feed() or target_stopped().
+//
+// Run control is asynchronous: a resume (c, s, vCont, ...) is acked but not answered. Its stop
+// reply comes from target_stopped(), which the owner calls when the Target recorded an event
+// (and never while a previous step's output is still being written). Meanwhile feed() goes on
+// answering other packets; 0x03 and vCtrlC interrupt the running process.
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -19,12 +25,17 @@
 #include "stub/config.hpp"
 #include "stub/connection_state.hpp"
 #include "stub/log.hpp"
+#include "stub/target.hpp"
 
 namespace rspstub::stub {
 
 class Session {
  public:
+  Session(Target& target, const SessionConfig& config, Logger& log);
+  // Inspection of `process` (--no-stop), with a Target of the session's own.
   Session(platform::Process& process, const SessionConfig& config, Logger& log);
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   struct Step {
     std::size_t consumed = 0;
@@ -34,13 +45,21 @@ class Session {
 
   Step feed(std::span<const char> in);
 
+  // The Target has recorded an event (target().last_stop()). If this session is waiting for a
+  // stop, returns its stop reply (consumed = 0) and stops waiting; otherwise no output.
+  Step target_stopped();
+  // True while a resume of this session awaits its stop.
+  bool awaiting_stop() const noexcept { return state_.awaiting_stop; }
+
   const ConnectionState& state() const noexcept { return state_; }
 
  private:
   void handle_packet(std::string_view payload);
   Step reply_step(std::size_t consumed, bool close = false);
 
-  platform::Process& process_;
+  std::optional<Target> own_target_;  // for the inspection-only constructor
+  Target& target_;
+  bool resendable_ = false;  // reply_ holds a finished reply a `-` may ask for again
   const SessionConfig& config_;
   Logger& log_;
   protocol::FrameDecoder decoder_;

@@ -1,0 +1,62 @@
+// The Asio connection with a controlled process: a stop that arrives while a reply is being
+// written goes out after it, whole, never interleaved (over a local socket pair).
+#include <boost/test/unit_test.hpp>
+
+#include <boost/asio.hpp>
+
+#include "run_fixture.hpp"
+#include "stub/connection.hpp"
+
+using namespace rspstub::test;
+namespace asio = boost::asio;
+using Socket = asio::local::stream_protocol::socket;
+
+BOOST_FIXTURE_TEST_CASE(stop_during_a_write_follows_that_write, RunFixture) {
+  constexpr std::uint64_t kBig = 0x80000;  // a 1 MiB hex reply: far more than a socket buffers
+  dbg.process().add_region(0x10000000, pattern_bytes(0x10000000, kBig), true, true, false);
+  config.packet_size = 2 * kBig + 64;
+  asio::io_context io;
+  Socket ours(io), client(io);
+  asio::local::connect_pair(ours, client);
+  bool ended = false;
+  auto connection = std::make_shared<rspstub::stub::Connection<Socket>>(
+      std::move(ours), *target, config, log, [&](const std::string&) { ended = true; });
+  connection->start();
+
+  // Resume, then (while it runs) ask for the big read, and let the stub start writing it.
+  queue_stop(rspstub::platform::StopReason::breakpoint, SIGTRAP, kPid, 0x400150);
+  const std::string requests = frame("vCont;c") + frame("m10000000,80000");
+  asio::write(client, asio::buffer(requests));
+  for (int i = 0; i < 50; ++i) io.poll();
+  BOOST_TEST(connection->awaiting_stop());
+
+  // The stop arrives mid-write: the connection must hold it back.
+  auto event = dbg.poll_event();
+  BOOST_REQUIRE(event.has_value());
+  target->record_event(*event);
+  connection->target_stopped();
+
+  std::string received;
+  client.non_blocking(true);
+  std::array<char, 65536> buf;
+  for (int guard = 0; guard < 100000 && received.find("thread:") == std::string::npos; ++guard) {
+    io.poll();
+    boost::system::error_code ec;
+    const std::size_t n = client.read_some(asio::buffer(buf), ec);
+    if (!ec) received.append(buf.data(), n);
+  }
+  for (int guard = 0; guard < 100 && !received.ends_with("#") &&
+                      received.find('#', received.rfind("$T05")) + 3 > received.size();
+       ++guard) {
+    io.poll();
+    boost::system::error_code ec;
+    const std::size_t n = client.read_some(asio::buffer(buf), ec);
+    if (!ec) received.append(buf.data(), n);
+  }
+  const std::string big = "+" + frame(to_hex(pattern(0x10000000, kBig)));
+  const std::string expected =
+      "+" + big + frame("T05" + expedited(kRbp, kRsp, 0x400150) + "thread:1092;");
+  BOOST_TEST(received.size() == expected.size());
+  BOOST_TEST((received == expected));
+  BOOST_TEST(!ended);
+}
