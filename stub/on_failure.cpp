@@ -134,7 +134,8 @@ int run_on_failure(const Options& opt, Logger& log) {
         program, w.stop, opt, log,
         [&](const std::string& where) { say(waiting_line(f, where, opt.wait_seconds)); });
     switch (served.kind) {
-      case ServeOutcome::Kind::debugger_left: return conclude(program, f, w.stop);
+      case ServeOutcome::Kind::debugger_left:
+        return served.end_status ? *served.end_status : conclude(program, f, w.stop);
       case ServeOutcome::Kind::interrupted:
         program.kill();
         return 128 + served.signal;

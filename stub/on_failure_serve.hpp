@@ -15,13 +15,17 @@ namespace rspstub::stub {
 struct ServeOutcome {
   enum class Kind {
     no_debugger,    // nobody connected within --wait seconds; the process is still stopped
-    debugger_left,  // a debugger connected and has left (the process may be stopped or gone)
+    debugger_left,  // a debugger connected and has left, or the process ended meanwhile (it
+                    // may still be stopped, or gone: see end_status)
     cannot_listen,  // the address could not be bound (message says why); still stopped
     interrupted,    // rspstub got SIGINT/SIGTERM/SIGHUP (signal says which)
   };
   Kind kind = Kind::no_debugger;
   std::string message;
   int signal = 0;
+  // The program ended while served (a debugger let it run to its end): its exit status, or
+  // 128 + the signal that killed it. nullopt when it did not end, or the debugger killed it.
+  std::optional<int> end_status;
 };
 
 // Listens on opt's address, calls `listening(where)` once bound (to print the line with the
