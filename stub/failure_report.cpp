@@ -49,15 +49,16 @@ std::string shell_quote(const std::string& word) {
 }
 
 std::string gdb_command(const std::string& program, const std::string& where) {
-  // gdb takes a Unix socket as "unix::PATH" (gdb 9 and later).
-  const std::string target = is_unix(where) ? "unix::" + where.substr(5) : where;
+  // gdb 13 connects to a Unix socket given as a plain path (it has no "unix:" prefix for one).
+  const std::string target = is_unix(where) ? where.substr(5) : where;
   return "gdb -ex " + shell_quote("target remote " + target) + " " + shell_quote(program);
 }
 
 std::string lldb_command(const std::string& program, const std::string& where) {
   // lldb's gdb-remote takes HOST:PORT only; a Unix socket goes through process connect.
   const std::string connect =
-      is_unix(where) ? "process connect unix-connect://" + where.substr(5) : "gdb-remote " + where;
+      is_unix(where) ? "process connect -p gdb-remote unix-connect://" + where.substr(5)
+                     : "gdb-remote " + where;
   return "lldb-19 " + shell_quote(program) + " -o " + shell_quote(connect);
 }
 

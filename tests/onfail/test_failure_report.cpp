@@ -62,9 +62,9 @@ BOOST_AUTO_TEST_CASE(commands_tcp) {
 }
 
 BOOST_AUTO_TEST_CASE(commands_unix) {
-  BOOST_TEST(gdb_command("./t", "unix:/tmp/d.sock") == "gdb -ex 'target remote unix::/tmp/d.sock' ./t");
+  BOOST_TEST(gdb_command("./t", "unix:/tmp/d.sock") == "gdb -ex 'target remote /tmp/d.sock' ./t");
   BOOST_TEST(lldb_command("./t", "unix:/tmp/d.sock") ==
-             "lldb-19 ./t -o 'process connect unix-connect:///tmp/d.sock'");
+             "lldb-19 ./t -o 'process connect -p gdb-remote unix-connect:///tmp/d.sock'");
 }
 
 BOOST_AUTO_TEST_CASE(quoting) {
