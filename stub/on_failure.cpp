@@ -7,6 +7,7 @@
 
 #include "platform/backtrace.hpp"
 #include "platform/debuggee.hpp"
+#include "platform/fatal_signal.hpp"
 #include "platform/fault_info.hpp"
 #include "stub/failure_report.hpp"
 #include "stub/failure_watch.hpp"
@@ -121,7 +122,8 @@ int run_on_failure(const Options& opt, Logger& log) {
   const WatchResult w = watch.run(program, opt.timeout_seconds);
   if (w.kind == WatchResult::Kind::ended) return w.exit_status;
   if (w.kind == WatchResult::Kind::interrupted) {
-    say("got " + std::to_string(w.signal) + ": killing process " + std::to_string(program.pid()));
+    say("got " + platform::signal_name(w.signal) + ": killing process " +
+        std::to_string(program.pid()));
     program.kill();
     return 128 + w.signal;
   }
