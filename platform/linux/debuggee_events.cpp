@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstddef>
@@ -53,6 +54,22 @@ bool thread_dead(int pid, int tid) noexcept {
 }
 
 }  // namespace
+
+// True if SIGTRAP is queued for the thread itself (/proc/PID/task/TID/status, SigPnd).
+bool LinuxDebuggee::sigtrap_queued(int tid) const {
+  std::string text;
+  if (read_whole_file("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(tid) + "/status",
+                      text) != 0)
+    return false;
+  const auto at = text.find("SigPnd:");
+  if (at == std::string::npos) return false;
+  const char* p = text.data() + at + 7;
+  const char* end = text.data() + text.size();
+  while (p < end && (*p == ' ' || *p == '\t')) ++p;
+  std::uint64_t mask = 0;
+  std::from_chars(p, end, mask, 16);
+  return (mask >> (SIGTRAP - 1)) & 1;
+}
 
 void LinuxDebuggee::wait_pause() noexcept {
   // Nothing came from any thread: give the kernel a moment (the stops asked for take
@@ -206,6 +223,7 @@ std::optional<StopEvent> LinuxDebuggee::classify(std::size_t index, int status) 
       }
       return std::nullopt;  // one of the stops stop_others() asked for
     }
+    t.stale_interrupt = false;
     // A stale interrupt stop (its thread stopped for something else first) or a group stop:
     // nobody is waiting for it.
     if (!stopping_) run_thread(t, step, 0);
@@ -216,8 +234,9 @@ std::optional<StopEvent> LinuxDebuggee::classify(std::size_t index, int status) 
     return std::nullopt;
   }
 
-  // A signal-delivery stop.
-  t.interrupt_sent = false;  // it is stopped; a later interrupt stop would be stale
+  // A signal-delivery stop. An interrupt sent before stays queued in the kernel: it would stop
+  // the thread again as soon as it runs (see stop_others()).
+  if (std::exchange(t.interrupt_sent, false)) t.stale_interrupt = true;
   t.has_siginfo = ::ptrace(PTRACE_GETSIGINFO, tid, nullptr, &t.info) == 0;
   if (sig == SIGTRAP && t.has_siginfo) return classify_trap(t);
   t.stepping = false;
@@ -290,6 +309,8 @@ std::optional<StopEvent> LinuxDebuggee::stop_others() {
   }
   std::optional<StopEvent> end;
   int idle_rounds = 0;
+  int trap_passes = 0;
+  std::vector<int> dropped;  // threads whose breakpoint stop was dropped (no signal to keep)
   for (;;) {
     bool waiting = false;
     for (Thread& t : threads_) {
@@ -301,7 +322,30 @@ std::optional<StopEvent> LinuxDebuggee::stop_others() {
         if (::ptrace(PTRACE_INTERRUPT, t.tid, nullptr, nullptr) == 0) t.interrupt_sent = true;
       }
     }
-    if (!waiting) break;
+    if (!waiting) {
+      // A thread interrupted just after it executed an int3 stops with the SIGTRAP still
+      // queued; left there it would surface later (after a detach: kill the process). Let such
+      // threads take their SIGTRAP now: it is collected (a breakpoint: rewound and dropped).
+      // Likewise a thread whose interrupt is still queued (it stopped for a breakpoint that was
+      // dropped) takes that interrupt stop now, instead of stalling right after the next resume.
+      bool resumed = false;
+      for (Thread& t : threads_) {
+        if (trap_passes >= 3 || t.state != Thread::State::stopped || t.pending) continue;
+        if (t.stale_interrupt &&
+            std::find(dropped.begin(), dropped.end(), t.tid) != dropped.end()) {
+          t.stale_interrupt = false;
+          run_thread(t, false, 0);
+          t.interrupt_sent = true;
+          resumed = true;
+        } else if (!t.has_siginfo && sigtrap_queued(t.tid)) {
+          run_thread(t, false, 0);
+          resumed = true;
+        }
+      }
+      ++trap_passes;
+      if (!resumed) break;
+      continue;
+    }
     bool progress = false;
     auto ev = poll_round(progress);
     if (ev) {
@@ -311,6 +355,7 @@ std::optional<StopEvent> LinuxDebuggee::stop_others() {
       }
       Thread* t = find(ev->tid);
       // A breakpoint hit meanwhile is dropped: its PC is back on the int3, it will hit again.
+      if (t && ev->reason == StopReason::breakpoint) dropped.push_back(t->tid);
       if (t && ev->reason != StopReason::breakpoint && !t->pending) t->pending = ev;
     }
     if (!progress) {
@@ -472,9 +517,17 @@ Error LinuxDebuggee::resume(std::span<const ResumeAction> actions) {
     if (!a || a->kind == ResumeAction::Kind::stay_stopped) continue;
     std::uint64_t pc = 0;
     if (!get_pc(tid, pc) || !breakpoints_.contains(pc)) continue;
-    const int sig = a->signal != 0 ? a->signal : std::exchange(threads_[i].deliver_signal, 0);
+    int sig = a->signal != 0 ? a->signal : std::exchange(threads_[i].deliver_signal, 0);
     bool stepped = false;
-    auto ev = step_over_breakpoint(i, sig, stepped);
+    std::optional<StopEvent> ev;
+    // The step may end early without moving (a pass signal or a clone event came first): then
+    // the thread is still on the int3, so try again, with that signal.
+    for (int attempt = 0; attempt < 4 && !stepped && !ev && !end_; ++attempt) {
+      ev = step_over_breakpoint(i, sig, stepped);
+      Thread* t = find(tid);
+      if (!t) break;
+      sig = std::exchange(t->deliver_signal, 0);
+    }
     if (end_) return Error::none;  // poll_event() reports the end
     Thread* again = find(tid);
     if (ev && again) again->pending = ev;

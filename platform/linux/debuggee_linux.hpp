@@ -76,6 +76,7 @@ class LinuxDebuggee final : public Debuggee {
     int tid = 0;
     State state = State::stopped;
     bool interrupt_sent = false;  // PTRACE_INTERRUPT sent and its stop not seen yet
+    bool stale_interrupt = false; // an interrupt was overtaken by another stop: still queued
     bool first_stop = false;      // auto-attached by a clone: its first stop not seen yet
     bool stepping = false;        // resumed with PTRACE_SINGLESTEP
     int deliver_signal = 0;       // a (pass) signal to deliver the next time it runs
@@ -112,6 +113,7 @@ class LinuxDebuggee final : public Debuggee {
   // Adds the threads /proc lists that we do not know (so their ends can be collected).
   void track_unknown_threads();
   void after_exec();
+  bool sigtrap_queued(int tid) const;
   void wait_pause() noexcept;
 
   // --- breakpoints, registers (debuggee_linux.cpp) ---
