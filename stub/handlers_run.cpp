@@ -4,6 +4,7 @@
 // In --no-stop (inspection) mode the target is never stopped by us, so: a resume request is
 // answered at once with a stop reply (SIGINT, 02) — gdb and lldb then believe the target stopped
 // again and carry on; kill and detach end the connection and leave the process running.
+#include <algorithm>
 #include <vector>
 
 #include "protocol/requests_run.hpp"
@@ -74,6 +75,11 @@ void resume_vcont(Context& ctx, std::string_view args) {
     }
     actions.push_back(r);
   }
+  // All-stop: a vCont that runs no thread would never produce the stop the client waits for.
+  if (std::ranges::none_of(actions, [](const ResumeAction& a) {
+        return a.kind != ResumeAction::Kind::stay_stopped;
+      }))
+    return ctx.error(ErrorCode::invalid_argument);
   start_resume(ctx, actions);
 }
 
@@ -160,8 +166,8 @@ void vcont_query(Context& ctx, std::string_view) {
 // Packet:  vCont;<action>[:<thread-id>]... (c, C<sig>, s, S<sig>, t; thread ids <tid>,
 //          p<pid>.<tid>, p<pid>.-1), c[addr], s[addr], C<sig>[;addr], S<sig>[;addr]
 // Reply:   nothing until the process stops, then its stop reply (T/W/X). E NN at once if the
-//          resume is refused (E01 malformed, E08 unknown thread, E0b bad signal or already
-//          running, E06 process gone). Inspection mode: an immediate T02 stop reply.
+//          resume is refused (E01 malformed, E08 unknown thread, E0b bad signal, already
+//          running, or nothing to run (only t actions), E06 process gone). Inspection mode: an immediate T02 stop reply.
 // Clients: gdb (vCont;c:p<pid>.-1, vCont;s:p<pid>.<tid>), lldb (the same, without p when
 //          multiprocess is off).
 void resume(Context& ctx, std::string_view args) {

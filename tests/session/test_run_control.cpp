@@ -374,6 +374,7 @@ BOOST_AUTO_TEST_CASE(bad_threads_and_signals_are_refused) {
   BOOST_TEST(ask("vCont;c:p999.-1") == "E08");
   BOOST_TEST(ask("vCont;C8f") == "E0b");  // gdb's "unknown signal" has no host number
   BOOST_TEST(ask("vCont;s:p1092.1092;s:p1092.1093") == "E0b");  // two threads cannot step
+  BOOST_TEST(ask("vCont;t") == "E0b");  // all-stop: nothing would run, no stop would come
   BOOST_TEST(dbg.resumes().empty());
 }
 
