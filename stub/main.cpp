@@ -10,6 +10,7 @@
 
 #include "platform/debuggee.hpp"
 #include "platform/process.hpp"
+#include "stub/on_failure.hpp"
 #include "stub/options.hpp"
 #include "stub/server.hpp"
 #include "stub/target.hpp"
@@ -133,6 +134,11 @@ int run(int argc, char** argv) {
       std::fprintf(stderr, "rspstub: %s\n", parsed.message.c_str());
       return 2;
     case stub::ParseStatus::run: break;
+  }
+  if (opt.on_failure) {  // test launcher: silent unless the program fails (stub/on_failure.hpp)
+    stub::Logger quiet_log;
+    quiet_log.set_level(opt.verbosity > 0 ? stub::LogLevel::debug : stub::LogLevel::warn);
+    return stub::run_on_failure(opt, quiet_log);
   }
   if (opt.multi) {
     std::fprintf(stderr, "rspstub: --multi (extended-remote) is not available yet\n");

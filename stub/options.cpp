@@ -36,6 +36,17 @@ Options:
   --read-only         refuse every write (E0c)
   --once              exit when the first debugger disconnects
   --multi             extended-remote mode (not available yet)
+
+Test launcher:  rspstub --on-failure HOST:PORT [--wait S] [--timeout S] -- PROG [ARGS...]
+  --on-failure ADDR   run PROG at full speed (its stdout, stderr and exit status pass through);
+                      if it is about to die from an unhandled core-dumping signal (SIGSEGV,
+                      SIGABRT, ...) or runs past --timeout, keep it stopped, print one line with
+                      the gdb and lldb commands, and serve it on ADDR (HOST:PORT or unix:PATH)
+  --wait S            how long to wait for a debugger (default 600); then, or with --wait 0,
+                      print a backtrace of every thread and end as the program would have:
+                      exit status 128+signal (the program dies of its signal), 124 for a timeout
+  --timeout S         treat a run longer than S seconds as a hang (default: no limit)
+  --backtrace-only    on a failure print the backtrace at once, serve nobody (no ADDR needed)
   --packet-size N     largest packet accepted, in bytes (hex with 0x; default 0x40000)
   --log-packets FILE  append a trace of every packet, both directions, to FILE
   -v, --verbose       log unsupported packets and other details
@@ -122,6 +133,21 @@ ParseResult parse_options(int argc, const char* const* argv, Options& out) {
       out.once = true;
     } else if (a == "--multi") {
       out.multi = true;
+    } else if (a == "--on-failure") {
+      std::string error;
+      if (!value(a, v)) return fail("--on-failure needs an address (HOST:PORT or unix:PATH)");
+      if (have_address || !parse_listen_address(v, out, error))
+        return fail(have_address ? "--on-failure takes the only address" : error);
+      have_address = true;
+      out.on_failure = true;
+    } else if (a == "--backtrace-only") {
+      out.on_failure = true;
+      out.backtrace_only = true;
+    } else if (a == "--wait" || a == "--timeout") {
+      std::uint64_t n = 0;
+      if (!value(a, v) || !parse_number(v, 30 * 24 * 3600, n))
+        return fail(std::string(a) + " needs a number of seconds (0 to 2592000)");
+      (a == "--wait" ? out.wait_seconds : out.timeout_seconds) = static_cast<unsigned>(n);
     } else if (a == "--packet-size") {
       std::uint64_t n = 0;
       if (!value(a, v) || !parse_number(v, 16u << 20, n, v.starts_with("0x") ? 16 : 10) ||
@@ -145,6 +171,15 @@ ParseResult parse_options(int argc, const char* const* argv, Options& out) {
       return fail("unexpected argument '" + std::string(a) +
                   "': put the program to run after '--'");
     }
+  }
+  if (out.on_failure) {
+    if (out.program.empty()) return fail("--on-failure needs a program to run after '--'");
+    if (out.attach_pid != 0) return fail("--on-failure runs a program; it does not take --attach");
+    if (out.transport == Transport::stdio)
+      return fail("--on-failure needs an address to wait on (HOST:PORT or unix:PATH), not '-'");
+    if (!have_address && !out.backtrace_only)
+      return fail("--on-failure needs an address (or use --backtrace-only)");
+    return {};
   }
   if (!have_address) return fail("missing HOST:PORT to listen on (see --help)");
   if (out.attach_pid != 0 && !out.program.empty())

@@ -30,6 +30,11 @@ struct Options {
   int verbosity = 0;        // -v: 1 (debug)
   bool quiet = false;
   std::vector<std::string> program;  // after `--`
+  // --on-failure ADDRESS / --backtrace-only: run the program as a test launcher (stub/on_failure.hpp).
+  bool on_failure = false;
+  bool backtrace_only = false;
+  unsigned wait_seconds = 600;    // --wait: how long a failed program waits for a debugger
+  unsigned timeout_seconds = 0;   // --timeout: a run longer than this is a hang; 0 = no limit
 };
 
 enum class ParseStatus { run, help, version, error };

@@ -45,6 +45,8 @@ class Server {
   void watch_target(std::chrono::milliseconds period);
   // Drains the controlled process's events now (also what the signal/timer does).
   void poll_target_events();
+  // True while a debugger is being served (rspstub --on-failure's --wait ends only without one).
+  bool debugger_connected() const noexcept { return busy_; }
 
  private:
   template <class Acceptor>
