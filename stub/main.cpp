@@ -10,6 +10,7 @@
 
 #include "platform/debuggee.hpp"
 #include "platform/process.hpp"
+#include "platform/signals.hpp"
 #include "stub/on_failure.hpp"
 #include "stub/options.hpp"
 #include "stub/server.hpp"
@@ -124,7 +125,7 @@ void release(Served& served, stub::Logger& log) {
 }
 
 int run(int argc, char** argv) {
-  std::signal(SIGPIPE, SIG_IGN);  // a vanished client is an error code, not a death
+  platform::ignore_broken_pipe_signal();  // a vanished client is an error code, not a death
   stub::Options opt;
   const stub::ParseResult parsed = stub::parse_options(argc, argv, opt);
   switch (parsed.status) {
@@ -193,7 +194,8 @@ int run(int argc, char** argv) {
     log.log(stub::LogLevel::info, served.description + "; listening on " + server.where());
     std::fflush(stderr);
 
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+    boost::asio::signal_set signals(io);
+    for (const int sig : platform::termination_signals()) signals.add(sig);
     signals.async_wait([&](boost::system::error_code ec, int sig) {
       if (ec) return;
       log.log(stub::LogLevel::info,

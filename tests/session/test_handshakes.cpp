@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "fixture.hpp"
+#include "platform/host.hpp"
 #include "stub/target_xml.hpp"
 
 using namespace rspstub::test;
@@ -91,7 +92,9 @@ BOOST_FIXTURE_TEST_CASE(lldb19_gdb_remote_opening, SessionFixture) {
   BOOST_TEST(ask("QThreadSuffixSupported") == "OK");
   BOOST_TEST(ask("QListThreadsInStopReply") == "OK");
   const std::string host = ask("qHostInfo");
-  BOOST_TEST(host.find("triple:" + to_hex("x86_64-pc-linux-gnu") + ";") != std::string::npos);
+  // The triple and OS are the build host's (Linux, or Windows for the mingw-w64 build).
+  const rspstub::platform::HostInfo this_host = rspstub::platform::host_info();
+  BOOST_TEST(host.find("triple:" + to_hex(this_host.triple) + ";") != std::string::npos);
   BOOST_TEST(host.find("ptrsize:8;") != std::string::npos);
   BOOST_TEST(host.find("endian:little;") != std::string::npos);
   BOOST_TEST(ask("vCont?") == "vCont;c;C;s;S");
@@ -99,8 +102,8 @@ BOOST_FIXTURE_TEST_CASE(lldb19_gdb_remote_opening, SessionFixture) {
   BOOST_TEST(ask("QEnableErrorStrings") == "OK");
   BOOST_TEST(ask("qProcessInfo") ==
              "pid:1092;parent-pid:1;real-uid:3e8;real-gid:64;effective-uid:3e8;"
-             "effective-gid:64;triple:" + to_hex("x86_64-pc-linux-gnu") +
-                 ";ostype:linux;endian:little;ptrsize:8;");
+             "effective-gid:64;triple:" + to_hex(this_host.triple) + ";ostype:" +
+                 this_host.os_type + ";endian:little;ptrsize:8;");
   BOOST_TEST(ask("?") == kMainStop +
                              "thread:p1092.1092;threads:1092,1093;"
                              "thread-pcs:0000000000400123,0000000000000000;");
