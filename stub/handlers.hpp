@@ -52,4 +52,7 @@ void breakpoint(Context&, std::string_view args);        // Z z
 // handlers_xfer.cpp
 void xfer_read(Context&, std::string_view args);         // qXfer:<object>:read
 
+// handlers_vfile.cpp
+void host_io(Context&, std::string_view args);           // vFile:<operation>:...
+
 }  // namespace rspstub::stub::handlers
