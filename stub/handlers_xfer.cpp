@@ -110,6 +110,10 @@ void xfer_libraries_svr4(Context& ctx, const protocol::XferRead& req) {
   std::string& xml = ctx.state.libraries_xml;
   if (req.offset == 0 || xml.empty()) {
     auto list = platform::read_svr4_libraries(ctx.process);
+    // not_supported: the process is not a 64-bit ELF program (or the backend has no auxv), so
+    // there is no such list to read: E09, not E07 (which would blame --no-stop).
+    if (!list && list.error() == platform::Error::not_supported)
+      return ctx.error(ErrorCode::not_found);
     if (!list) return ctx.error(list.error());
     if (!list->complete)
       ctx.log.log(LogLevel::warn, "shared library list incomplete: " + list->problem);
