@@ -91,7 +91,7 @@ class HostFiles {
 
   HostFiles();
   ~HostFiles();  // closes every file still open
-  HostFiles(HostFiles&&) noexcept;
+  HostFiles(HostFiles&&) noexcept;  // a moved-from HostFiles may only be destroyed or assigned
   HostFiles& operator=(HostFiles&&) noexcept;
   HostFiles(const HostFiles&) = delete;
   HostFiles& operator=(const HostFiles&) = delete;
@@ -110,8 +110,6 @@ class HostFiles {
   FileError close(int handle);
   // The target of the symbolic link at `path` (at most kMaxPath bytes).
   FileResult<std::string> readlink(std::string_view path);
-
-  int open_count() const noexcept;
 
  private:
   struct Impl;

@@ -188,6 +188,9 @@ FileResult<std::string> HostFiles::readlink(std::string_view path) {
     // Resolve every component but the last inside the process's root, then read the link.
     UniqueFd link(impl_->open_in_view(p, O_PATH | O_NOFOLLOW | O_CLOEXEC));
     if (!link.valid()) return last_error();
+    struct stat st {};
+    if (::fstatat(link.get(), "", &st, AT_EMPTY_PATH) != 0) return last_error();
+    if (!S_ISLNK(st.st_mode)) return FileError::invalid_argument;  // as readlink(2) says
     n = ::readlinkat(link.get(), "", target.data(), target.size());
   } else {
     n = ::readlinkat(impl_->root.valid() ? impl_->cwd.get() : AT_FDCWD, p.c_str(),
@@ -197,11 +200,6 @@ FileResult<std::string> HostFiles::readlink(std::string_view path) {
   if (static_cast<std::size_t>(n) > kMaxPath) return FileError::name_too_long;
   target.resize(static_cast<std::size_t>(n));
   return target;
-}
-
-int HostFiles::open_count() const noexcept {
-  return static_cast<int>(std::count_if(impl_->files.begin(), impl_->files.end(),
-                                        [](const UniqueFd& f) { return f.valid(); }));
 }
 
 }  // namespace rspstub::platform

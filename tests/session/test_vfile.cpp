@@ -269,6 +269,8 @@ BOOST_AUTO_TEST_CASE(setfs_selects_the_process_view) {
   BOOST_TEST(data_of(pread(rel, 8, 0)) == content.substr(0, 8));
   std::filesystem::create_symlink("data.bin", dir / "link");
   BOOST_TEST(data_of(ask("vFile:readlink:" + to_hex(path("link")))) == "data.bin");
+  BOOST_TEST(ask("vFile:readlink:" + to_hex(path("data.bin"))) == "F-1,16");  // not a link
+  BOOST_TEST(ask("vFile:readlink:" + to_hex(path("missing"))) == "F-1,2");
   BOOST_TEST(ask("vFile:readlink:" + to_hex(relative.parent_path().string() + "/link")) ==
              "F8;data.bin");
   // An absolute symlink resolves inside the process's root.
