@@ -101,7 +101,8 @@ class HostFiles {
   FileError set_filesystem(int pid);
   int filesystem() const noexcept { return fs_pid_; }
 
-  // Opens `path` for reading. Returns a handle (a small non-negative number, not an OS
+  // Opens `path` for reading: a regular file or a directory (anything else: access_denied).
+  // Returns a handle (a small non-negative number, not an OS
   // descriptor) for pread/fstat/close.
   FileResult<int> open_read_only(std::string_view path);
   // Reads up to out.size() bytes at `offset`; 0 bytes means end of file.

@@ -6,8 +6,8 @@
 // stay inside it, as they would for the target. Kernels without openat2 (before 5.6) fall back
 // to a plain lookup below /proc/PID/root.
 //
-// Every open is O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC: a FIFO or a terminal never blocks
-// the stub's event loop (reads give EAGAIN instead).
+// Only regular files and directories are opened (devices, FIFOs and sockets get EACCES), and
+// always O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC.
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -130,8 +130,16 @@ FileResult<int> HostFiles::open_read_only(std::string_view path) {
   auto& files = impl_->files;
   const auto slot = std::find_if(files.begin(), files.end(), [](auto& f) { return !f.valid(); });
   if (slot == files.end()) return FileError::too_many_open;
-  const int fd = impl_->open_in_view(std::string(path),
-                                     O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  // Look the file up without opening it (O_PATH runs no driver code), and refuse anything but
+  // regular files and directories: opening a device can have effects (a watchdog arms itself
+  // on open), and a debugger never needs one. Then open that very file for reading.
+  UniqueFd found(impl_->open_in_view(std::string(path), O_PATH | O_CLOEXEC));
+  if (!found.valid()) return last_error();
+  struct stat st {};
+  if (::fstat(found.get(), &st) != 0) return last_error();
+  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return FileError::access_denied;
+  const std::string reopen = "/proc/self/fd/" + std::to_string(found.get());
+  const int fd = ::open(reopen.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) return last_error();
   slot->reset(fd);
   return static_cast<int>(slot - files.begin());

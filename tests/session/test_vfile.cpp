@@ -201,6 +201,20 @@ BOOST_AUTO_TEST_CASE(directories_open_but_do_not_read) {
   BOOST_TEST((be_field(st, 8, 4) & 0170000) == 040000u);  // S_IFDIR
 }
 
+BOOST_AUTO_TEST_CASE(devices_and_fifos_are_refused) {
+  BOOST_TEST(open("/dev/null") == "F-1,d");
+  BOOST_TEST(open("/dev/zero") == "F-1,d");
+  BOOST_REQUIRE(::mkfifo(path("fifo").c_str(), 0600) == 0);
+  BOOST_TEST(open(path("fifo")) == "F-1,d");  // and the open did not block on the FIFO
+}
+
+BOOST_AUTO_TEST_CASE(proc_files_are_served) {
+  // gdb reads /proc/PID/task/PID/maps over vFile (captured): /proc files are regular files.
+  const int fd = open_ok("/proc/self/maps");
+  const std::string data = data_of(pread(fd, 0x1000, 0));
+  BOOST_TEST(data.find(" r-xp ") != std::string::npos);  // a code mapping line
+}
+
 BOOST_AUTO_TEST_CASE(permission_denied_is_eacces) {
   write_file("secret", "x");
   std::filesystem::permissions(dir / "secret", std::filesystem::perms::none);
