@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "platform/host_files.hpp"
 #include "protocol/reply.hpp"
 #include "protocol/requests.hpp"
 
@@ -35,6 +37,8 @@ struct ConnectionState {
   std::size_t thread_list_pos = 0;
   bool close_after_reply = false;     // D, k: reply, then end the connection
   bool awaiting_stop = false;         // a resume was accepted: the next reply is its stop reply
+  platform::HostFiles host_files;     // vFile: this connection's open files and fs view
+  std::string libraries_xml;          // qXfer:libraries-svr4 snapshot, paged out by offset
 };
 
 }  // namespace rspstub::stub

@@ -34,6 +34,8 @@ constexpr DispatchEntry kTable[] = {
     {"qMemoryRegionInfo:", Match::prefix, memory_region_info},
     {"qXfer:", Match::prefix, xfer_read},
     {"T", Match::prefix, thread_alive},
+    // host files (vFile)
+    {"vFile:", Match::prefix, host_io},
     // registers
     {"g", Match::prefix, read_registers},  // prefix: lldb appends ;thread:<tid>;
     {"p", Match::prefix, read_register},

@@ -64,4 +64,7 @@ void threads_info(Context&, std::string_view args);             // jThreadsInfo
 // handlers_xfer.cpp
 void xfer_read(Context&, std::string_view args);         // qXfer:<object>:read
 
+// handlers_vfile.cpp
+void host_io(Context&, std::string_view args);           // vFile:<operation>:...
+
 }  // namespace rspstub::stub::handlers

@@ -26,6 +26,7 @@ void supported(Context& ctx, std::string_view args) {
       ";QStartNoAckMode+;qXfer:features:read+;qXfer:auxv:read+;qXfer:exec-file:read+"
       ";qXfer:threads:read+;binary-upload+;QThreadSuffixSupported+;QListThreadsInStopReply+"
       ";QEnableErrorStrings+;vContSupported+");
+  ctx.reply.put(";qXfer:libraries-svr4:read+");
   if (client.multiprocess) ctx.reply.put(";multiprocess+");
   if (ctx.debuggee() != nullptr) {
     // Run control: only offered when there is a process to control.

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <string>
 
+#include "platform/svr4_libraries.hpp"
 #include "stub/handlers.hpp"
 #include "stub/target_xml.hpp"
 
@@ -91,6 +92,51 @@ void xfer_siginfo(Context& ctx, const protocol::XferRead& req) {
   put_chunk(ctx, std::span<const std::byte>(*info), req);
 }
 
+// <library-list-svr4 version="1.0" main-lm="0x..."><library name=... lm=... l_addr=...
+// l_ld=... lmid=.../>...</library-list-svr4> ("Library List Format for SVR4 Targets" in the GDB
+// manual). The main program's own entry is not listed (gdb knows it from the executable).
+// main-lm only once the dynamic linker has set up its list (before that the list is empty), and
+// not for lldb: lldb 19 takes main-lm for the address of a pointer to r_debug, reads garbage
+// there and gives up on the libraries; without it lldb finds r_debug through DT_DEBUG itself, as
+// with lldb-server, which omits main-lm too. lmid (the r_debug address of the namespace) is
+// required by Debian's gdb 13, which otherwise rejects the whole list; lldb 19 ignores it.
+std::string libraries_svr4_xml(const platform::Svr4LibraryList& list, bool with_main_lm) {
+  std::string xml = "<library-list-svr4 version=\"1.0\"";
+  if (with_main_lm && list.main_lm != 0) xml += " main-lm=\"0x" + hex_number(list.main_lm) + "\"";
+  xml += '>';
+  for (const auto& lib : list.libraries) {
+    xml += "<library name=\"";
+    append_xml_escaped(xml, lib.name);
+    xml += "\" lm=\"0x" + hex_number(lib.lm) + "\" l_addr=\"0x" + hex_number(lib.l_addr) +
+           "\" l_ld=\"0x" + hex_number(lib.l_ld) + "\" lmid=\"0x" + hex_number(list.r_debug) +
+           "\"/>";
+  }
+  xml += "</library-list-svr4>";
+  return xml;
+}
+
+// The list is read afresh for a request at offset 0 and kept for the requests that page out
+// the rest, so that a list changing in between (the process runs on) never mixes two versions.
+void xfer_libraries_svr4(Context& ctx, const protocol::XferRead& req) {
+  // gdb's augmented form (annex start=...;prev=...) is not advertised, so not served.
+  if (!req.annex.empty()) return ctx.error(ErrorCode::not_found);
+  std::string& xml = ctx.state.libraries_xml;
+  if (req.offset == 0 || xml.empty()) {
+    auto list = platform::read_svr4_libraries(ctx.process);
+    // not_supported: the process is not a 64-bit ELF program (or the backend has no auxv), so
+    // there is no such list to read: E09, not E07 (which would blame --no-stop).
+    if (!list && list.error() == platform::Error::not_supported)
+      return ctx.error(ErrorCode::not_found);
+    if (!list) return ctx.error(list.error());
+    if (!list->complete)
+      ctx.log.log(LogLevel::warn, "shared library list incomplete: " + list->problem);
+    else if (!list->problem.empty() && ctx.log.enabled(LogLevel::debug))
+      ctx.log.log(LogLevel::debug, "shared library list empty: " + list->problem);
+    xml = libraries_svr4_xml(*list, !ctx.state.client_is_lldb);
+  }
+  put_chunk(ctx, xml, req);
+}
+
 }  // namespace
 
 // Packet:  qXfer:<object>:read:<annex>:<offset>,<length>
@@ -98,7 +144,9 @@ void xfer_siginfo(Context& ctx, const protocol::XferRead& req) {
 //          an object we do not serve.
 // Objects: features (annex target.xml; gdb and lldb), auxv (essential for PIE: both clients),
 //          exec-file (annex pid; gdb), threads (gdb), siginfo (the stopped thread's siginfo_t,
-//          with a controlled process; gdb's $_siginfo, lldb's thread siginfo).
+//          with a controlled process; gdb's $_siginfo, lldb's thread siginfo),
+//          libraries-svr4 (no annex; gdb and lldb: the shared libraries, so that
+//          `info sharedlibrary` / `image list` work).
 void xfer_read(Context& ctx, std::string_view args) {
   protocol::XferRead req;
   if (auto e = protocol::parse_xfer_read(args, req); e != ErrorCode::none) {
@@ -118,6 +166,7 @@ void xfer_read(Context& ctx, std::string_view args) {
   if (req.object == "exec-file") return xfer_exec_file(ctx, req);
   if (req.object == "threads") return xfer_threads(ctx, req);
   if (req.object == "siginfo" && ctx.debuggee() != nullptr) return xfer_siginfo(ctx, req);
+  if (req.object == "libraries-svr4") return xfer_libraries_svr4(ctx, req);
   // Unknown object: empty reply (not supported).
 }
 

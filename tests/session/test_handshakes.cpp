@@ -12,7 +12,8 @@ namespace {
 const std::string kOurFeatures =
     "PacketSize=40000;QStartNoAckMode+;qXfer:features:read+;qXfer:auxv:read+;"
     "qXfer:exec-file:read+;qXfer:threads:read+;binary-upload+;QThreadSuffixSupported+;"
-    "QListThreadsInStopReply+;QEnableErrorStrings+;vContSupported+";
+    "QListThreadsInStopReply+;QEnableErrorStrings+;vContSupported+"
+    ";qXfer:libraries-svr4:read+";
 
 const std::string kMainStop = "T0207:1000fc7f00000000;10:2301400000000000;";
 
