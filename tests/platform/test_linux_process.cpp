@@ -266,8 +266,12 @@ BOOST_AUTO_TEST_CASE(after_the_process_is_gone) {
 BOOST_AUTO_TEST_CASE(a_zombie_reads_as_gone) {
   const std::uint64_t at = child.layout().pattern;
   ::kill(child.pid(), SIGKILL);  // not reaped yet: a zombie until the fixture's waitpid
-  for (int i = 0; i < 1000 && platform::linux_backend::process_exists(child.pid()); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Wait until the whole thread group is dead (WNOWAIT: without reaping it). The leader shows
+  // as a zombie as soon as it exits itself, while its other threads may still be exiting and
+  // holding the address space: then a read can still succeed.
+  siginfo_t info{};
+  BOOST_REQUIRE(::waitid(P_PID, static_cast<id_t>(child.pid()), &info, WEXITED | WNOWAIT) == 0);
+  BOOST_TEST(!platform::linux_backend::process_exists(child.pid()));
   BOOST_TEST((read(at, 8).error == Error::process_gone));
   proc->set_force_proc_mem(true);
   BOOST_TEST((read(at, 8).error == Error::process_gone));
