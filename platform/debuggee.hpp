@@ -11,6 +11,7 @@
 // that thread).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -59,6 +60,10 @@ struct ResumeAction {
                    // NOT re-delivered unless named here (gdb/lldb semantics).
 };
 
+// The most software breakpoints that can exist at once: the table stays small however many
+// distinct addresses a client sends (gdb and lldb use a few dozen; beyond: invalid_argument).
+inline constexpr std::size_t kMaxSoftwareBreakpoints = 4096;
+
 // Z packet types 0-4.
 enum class BreakpointType : std::uint8_t {
   software = 0,
@@ -98,9 +103,16 @@ class Debuggee : public Process {
   // over one updates the saved original bytes while the int3 stays in place. Inserting one that
   // exists, or removing one that does not, is OK (both clients may repeat themselves).
   // Errors: not_supported (this type is not available), invalid_argument (this address/length
-  // cannot be watched, or every hardware slot is taken), no_memory/permission (cannot patch).
+  // cannot be watched, every hardware slot is taken, or kMaxSoftwareBreakpoints software
+  // breakpoints exist already), no_memory/permission (cannot patch).
   virtual Error insert_breakpoint(BreakpointType type, std::uint64_t addr, std::uint32_t length) = 0;
   virtual Error remove_breakpoint(BreakpointType type, std::uint64_t addr, std::uint32_t length) = 0;
+
+  // Removes every breakpoint and watchpoint, keeping the process as it is (the debugger that set
+  // them has gone; the next one knows none of them). A stop that a software breakpoint caused
+  // and that was not reported yet is dropped (the thread's PC is back on the instruction).
+  // Needs stopped(): not_supported while running.
+  virtual Error remove_all_breakpoints() = 0;
 
   // How many hardware watchpoints can exist at once (x86-64: 4 debug registers, shared with
   // hardware breakpoints).

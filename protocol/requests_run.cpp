@@ -22,7 +22,8 @@ ErrorCode parse_vcont(std::string_view args, std::vector<VContAction>& out) {
   while (true) {
     const auto semi = args.find(';');
     std::string_view item = args.substr(0, semi);
-    if (item.empty() || out.size() == kMaxVContActions) return ErrorCode::malformed;
+    if (item.empty()) return ErrorCode::malformed;
+    if (out.size() == kMaxVContActions) return ErrorCode::too_large;
     VContAction a;
     std::string_view thread;
     if (const auto colon = item.find(':'); colon != std::string_view::npos) {

@@ -20,8 +20,10 @@ struct VContAction {
   bool has_thread = false;  // false: the default action for every thread not named
   ThreadId thread;
 };
-// args = after "vCont;" ("c:p1.-1;s:p1.2"). At most kMaxVContActions actions.
-inline constexpr std::size_t kMaxVContActions = 64;
+// args = after "vCont;" ("c:p1.-1;s:p1.2"). At most kMaxVContActions actions (more: too_large):
+// lldb names every thread it resumes when they do not all continue alike, and a process may have
+// thousands of threads; the bound keeps the parsed list small whatever the packet holds.
+inline constexpr std::size_t kMaxVContActions = 4096;
 ErrorCode parse_vcont(std::string_view args, std::vector<VContAction>& out);
 
 // c[addr] / s[addr] (with_signal false) and C<sig>[;addr] / S<sig>[;addr] (with_signal true).

@@ -239,16 +239,36 @@ void readlink(Context& ctx, std::string_view params) {
   ctx.reply.put_binary(std::as_bytes(std::span(target->data(), target->size())));
 }
 
+// Operations that would change the stub's file system. None is offered; with --read-only they
+// are refused with E0c (like every other write), so the refusal is explicit, not "unsupported".
+bool is_write_operation(std::string_view operation) {
+  for (std::string_view w : {"pwrite", "unlink", "symlink", "chmod", "mkdir", "rename", "chown"})
+    if (operation == w) return true;
+  return false;
+}
+
+// vFile:open asking for anything but reading.
+bool opens_for_writing(std::string_view params) {
+  next_param(params);  // the path
+  std::uint64_t flags = 0;
+  return !next_number(params, flags) || flags != 0;
+}
+
 }  // namespace
 
 // Packet:  vFile:<operation>:<parameters>
 // Reply:   F<result>[;<attachment>] / F-1,<errno> (see above); empty for operations not offered.
+//          With --read-only: E0c for write operations (pwrite, unlink, ...) and an open for
+//          writing.
 // Clients: gdb (setfs, open, pread, fstat, close, readlink: whenever its sysroot is target:,
 //          the default); lldb only in platform mode, which rspstub does not offer.
 void host_io(Context& ctx, std::string_view args) {
   const std::size_t colon = args.find(':');
   if (colon == std::string_view::npos) return;  // "vFile:foo": no such operation
   const std::string_view operation = args.substr(0, colon), params = args.substr(colon + 1);
+  if (ctx.config.read_only &&
+      (is_write_operation(operation) || (operation == "open" && opens_for_writing(params))))
+    return ctx.error(protocol::ErrorCode::read_only);
   if (operation == "setfs") return setfs(ctx, params);
   if (operation == "open") return open(ctx, params);
   if (operation == "pread") return pread(ctx, params);

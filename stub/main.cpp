@@ -11,6 +11,7 @@
 #include "platform/debuggee.hpp"
 #include "platform/process.hpp"
 #include "platform/signals.hpp"
+#include "stub/failure_report.hpp"
 #include "stub/on_failure.hpp"
 #include "stub/options.hpp"
 #include "stub/server.hpp"
@@ -32,9 +33,9 @@ std::string attach_failure(int pid, platform::Error e) {
     case platform::Error::process_gone: return who + "no such process";
     case platform::Error::permission:
       return who +
-             "permission denied (reading another process needs the same user or "
-             "CAP_SYS_PTRACE; check /proc/sys/kernel/yama/ptrace_scope, and a container's "
-             "seccomp profile)";
+             "permission denied (another debugger may be attached to it already; otherwise "
+             "reading another process needs the same user or CAP_SYS_PTRACE; check "
+             "/proc/sys/kernel/yama/ptrace_scope, and a container's seccomp profile)";
     default: return who + std::string(platform::to_string(e));
   }
 }
@@ -71,10 +72,13 @@ int take_target(const stub::Options& opt, Served& out) {
     std::string message;
     auto launched = platform::launch(spec, message);
     if (!launched) {
-      if (message.empty()) message = std::string(platform::to_string(launched.error()));
-      std::fprintf(stderr, "rspstub: cannot start %s: %s\n", opt.program.front().c_str(),
-                   message.c_str());
-      return 1;
+      // One line naming the problem ("cannot execute ./x: it is a directory"), and the status
+      // --on-failure and shells use for a program that cannot start.
+      if (message.empty())
+        message = "cannot start " + opt.program.front() + ": " +
+                  std::string(platform::to_string(launched.error()));
+      std::fprintf(stderr, "rspstub: %s\n", message.c_str());
+      return stub::kCannotStartExitStatus;
     }
     out.controlled = std::move(*launched);
     out.launched = true;
@@ -106,15 +110,16 @@ int take_target(const stub::Options& opt, Served& out) {
 }
 
 // The stub is ending: a process we started dies with it, one we attached to runs on.
-void release(Served& served, stub::Logger& log) {
+// `quiet`: after a startup failure, whose one line on stderr says it all.
+void release(Served& served, stub::Logger& log, bool quiet = false) {
   platform::Debuggee* d = served.controlled.get();
   if (d == nullptr || !d->alive()) return;
+  const auto level = quiet ? stub::LogLevel::debug : stub::LogLevel::info;
   if (served.launched) {
-    log.log(stub::LogLevel::info, "killing process " + std::to_string(d->pid()) +
-                                      " (started by rspstub)");
+    log.log(level, "killing process " + std::to_string(d->pid()) + " (started by rspstub)");
     d->kill();
   } else {
-    log.log(stub::LogLevel::info, "detaching from process " + std::to_string(d->pid()));
+    log.log(level, "detaching from process " + std::to_string(d->pid()));
     if (!d->stopped()) {
       d->interrupt();  // detach needs it stopped: wait briefly for the stop
       for (int i = 0; i < 100 && !d->poll_event(); ++i)
@@ -184,7 +189,7 @@ int run(int argc, char** argv) {
     std::string error;
     if (!server.listen(opt, error)) {
       std::fprintf(stderr, "rspstub: %s\n", error.c_str());
-      release(served, log);
+      release(served, log, true);
       return 1;
     }
     if (opt.transport == stub::Transport::tcp && opt.host_written_out && !is_loopback(opt.host))

@@ -232,6 +232,9 @@ void Server::connection_ended(const std::string& why) {
     // finds it stopped (the stop is kept for its `?`).
     log_.log(LogLevel::info, "the process was running: interrupting it");
     d->interrupt();
+    forget_breakpoints_at_stop_ = true;  // they can only come out once it is stopped
+  } else {
+    forget_breakpoints();
   }
   check_target();
   if (stopped_) return;
@@ -240,6 +243,17 @@ void Server::connection_ended(const std::string& why) {
     stop();
     io_.stop();
   }
+}
+
+// The breakpoints and watchpoints of a debugger that left without removing them: the next one
+// knows nothing of them, and would get stops it never asked for (gdb reports them as SIGTRAP).
+void Server::forget_breakpoints() {
+  forget_breakpoints_at_stop_ = false;
+  platform::Debuggee* d = target_.debuggee();
+  if (d == nullptr || !d->alive() || !d->stopped()) return;
+  if (const auto e = d->remove_all_breakpoints(); e != platform::Error::none)
+    log_.log(LogLevel::warn, "cannot remove the breakpoints of the debugger that left: " +
+                                 std::string(platform::to_string(e)));
 }
 
 void Server::watch_events() {
@@ -292,6 +306,8 @@ void Server::poll_target_events() {
                event->kind == platform::StopEvent::Kind::exited
                    ? "process exited with code " + std::to_string(event->exit_code)
                    : "process killed by signal " + std::to_string(event->signal));
+    if (forget_breakpoints_at_stop_ && event->kind == platform::StopEvent::Kind::stopped)
+      forget_breakpoints();
     if (auto listener = active_.lock()) listener->target_stopped();
   }
 }

@@ -7,7 +7,9 @@
 // drains Debuggee::poll_event(), records each event in the Target (the last stop `?` reports,
 // kept also while no debugger is connected) and tells the connection, which sends the stop
 // reply its resume is waiting for. A debugger that leaves while the process runs has it
-// interrupted, so the next one finds it stopped. Once the process's end (exit, kill, detach)
+// interrupted, so the next one finds it stopped; the breakpoints and watchpoints of a debugger
+// that left are removed (once the process is stopped), since the next one knows none of them
+// and would get stops it never asked for. Once the process's end (exit, kill, detach)
 // was reported, the server ends when that debugger leaves.
 #pragma once
 
@@ -79,6 +81,9 @@ class Server {
   int event_signal_number_ = 0;  // 0: not asked yet; -1: poll on the timer
   bool event_signal_added_ = false;
   bool accept_failing_ = false;
+  // A debugger left while the process ran: take its breakpoints out at the next stop.
+  bool forget_breakpoints_at_stop_ = false;
+  void forget_breakpoints();
   bool busy_ = false;
   bool stopped_ = false;
 };

@@ -164,6 +164,10 @@ Error FakeDebuggee::insert_breakpoint(BreakpointType type, std::uint64_t addr,
   const Breakpoint bp{type, addr, type == BreakpointType::software ? 0u : length};
   if (std::ranges::find(breakpoints_, bp) != breakpoints_.end()) return Error::none;
   if (type == BreakpointType::software) {
+    const auto software = std::ranges::count_if(
+        breakpoints_, [](const Breakpoint& b) { return b.type == BreakpointType::software; });
+    if (static_cast<std::size_t>(software) >= kMaxSoftwareBreakpoints)
+      return Error::invalid_argument;
     auto region = process_.region_at(addr);
     if (!region || !region->mapped) return Error::no_memory;
   } else {
@@ -182,6 +186,13 @@ Error FakeDebuggee::remove_breakpoint(BreakpointType type, std::uint64_t addr,
   if (!alive()) return Error::process_gone;
   const Breakpoint bp{type, addr, type == BreakpointType::software ? 0u : length};
   std::erase(breakpoints_, bp);
+  return Error::none;
+}
+
+Error FakeDebuggee::remove_all_breakpoints() {
+  if (!alive()) return Error::process_gone;
+  if (running_) return Error::not_supported;
+  breakpoints_.clear();
   return Error::none;
 }
 

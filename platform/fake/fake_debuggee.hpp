@@ -72,6 +72,7 @@ class FakeDebuggee final : public Debuggee {
   Error write_registers(int tid, const x86_64::Registers& regs) override;
   Error insert_breakpoint(BreakpointType type, std::uint64_t addr, std::uint32_t length) override;
   Error remove_breakpoint(BreakpointType type, std::uint64_t addr, std::uint32_t length) override;
+  Error remove_all_breakpoints() override;
   unsigned hardware_watchpoint_slots() const noexcept override { return 4; }
   Result<std::vector<std::byte>> siginfo(int tid) override;
   void set_pass_signals(std::span<const int> signals) override;

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/personality.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -126,10 +127,25 @@ bool follow_execs(pid_t pid, int expected, int& wait_status) {
   }
 }
 
+// Why execve refused `program`, in words a user can act on: EACCES alone does not say that the
+// path is a directory or a file without execute permission.
+std::string exec_failure_reason(const std::string& program, int err) {
+  struct stat st {};
+  if (err == EACCES && program.find('/') != std::string::npos &&
+      ::stat(program.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return "it is a directory";
+    if (!S_ISREG(st.st_mode)) return "it is not a regular file";
+    if ((st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) == 0)
+      return "it is not executable (no execute permission)";
+  }
+  if (err == ENOEXEC) return "it is not an executable format";
+  return std::strerror(err);
+}
+
 std::string describe_failure(const LaunchSpec& spec, const ChildFailure& f) {
   if (f.stage == 0)
     return "cannot change to directory " + spec.working_dir + ": " + std::strerror(f.err);
-  return "cannot execute " + spec.argv[0] + ": " + std::strerror(f.err);
+  return "cannot execute " + spec.argv[0] + ": " + exec_failure_reason(spec.argv[0], f.err);
 }
 
 }  // namespace

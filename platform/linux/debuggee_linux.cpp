@@ -255,6 +255,7 @@ Error LinuxDebuggee::insert_breakpoint(BreakpointType type, std::uint64_t addr, 
   if (gone_) return Error::process_gone;
   if (type == BreakpointType::software) {
     if (breakpoints_.contains(addr)) return Error::none;
+    if (breakpoints_.entries().size() >= kMaxSoftwareBreakpoints) return Error::invalid_argument;
     std::byte original{};
     const ReadResult r = inner_->read_memory(addr, std::span(&original, 1));
     if (r.bytes != 1) return r.error;
@@ -300,6 +301,15 @@ void LinuxDebuggee::remove_everything() noexcept {
   const bool had_debug_regs = debug_regs_.any();
   debug_regs_.clear();
   if (had_debug_regs) apply_debug_registers_everywhere();
+}
+
+Error LinuxDebuggee::remove_all_breakpoints() {
+  if (gone_) return Error::process_gone;
+  if (!stopped_) return Error::not_supported;
+  remove_everything();
+  for (Thread& t : threads_)
+    if (t.pending && t.pending->reason == StopReason::breakpoint) t.pending.reset();
+  return Error::none;
 }
 
 // --- leaving ---

@@ -3,6 +3,9 @@
 // Input: a 4-byte header, then the bytes the client sends.
 //   byte 0: bits 0-2 pick the PacketSize (512 ... 0x40000, as --packet-size allows);
 //           bit 3 turns the packet trace on (written to /dev/null, to run its formatting)
+//           bit 4: a controlled process (a FakeDebuggee, as after a launch): run control,
+//           breakpoints and register writes reach it; a resume is answered by interrupting
+//           it at once, its stop recorded and sent as rspstub's server does (no_stop is off)
 //   byte 1: bit 0 clears no_stop (writes reach the fake process), bit 1 sets read_only,
 //           bits 2-6: the process dies after that many replies (0: never),
 //           bit 7: the process has no threads at all
@@ -27,18 +30,21 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "platform/fake/fake_debuggee.hpp"
 #include "platform/fake/fake_process.hpp"
 #include "platform/x86_64_registers.hpp"
 #include "protocol/framing.hpp"
 #include "protocol/hex.hpp"
 #include "protocol/requests.hpp"
 #include "stub/session.hpp"
+#include "stub/target.hpp"
 
 namespace {
 
@@ -206,7 +212,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   stub::SessionConfig config;
   config.packet_size = kPacketSizes[data[0] & 7];
   const bool trace = data[0] & 8;
-  config.no_stop = !(data[1] & 1);
+  const bool controlled = data[0] & 0x10;
+  config.no_stop = !controlled && !(data[1] & 1);
   config.read_only = data[1] & 2;
   const unsigned kill_after = (data[1] >> 2) & 31;
   const bool with_threads = !(data[1] & 0x80);
@@ -219,13 +226,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       [] { platform::fake::FakeProcess p(0x1092); set_up(p, false); return p; }(),
       [] { platform::fake::FakeProcess p(0x1092); set_up(p, true); return p; }(),
   };
-  platform::fake::FakeProcess proc = prototypes[with_threads];
+  platform::fake::FakeProcess inspected = prototypes[with_threads];
+  platform::fake::FakeDebuggee dbg(0x1092);
+  if (controlled) dbg.process() = prototypes[with_threads];
+  platform::fake::FakeProcess& proc = controlled ? dbg.process() : inspected;
+  std::optional<stub::Target> target;
+  if (controlled) {
+    platform::StopEvent initial;  // as after a launch
+    initial.tid = 0x1092;
+    initial.signal = 5;  // SIGTRAP
+    target.emplace(dbg, initial);
+    target->set_launched(true);
+  } else {
+    target.emplace(inspected);
+  }
   stub::Logger log;
   // Below `error`: nothing reaches stderr, so millions of runs do not flood it. (Every string
   // the session builds for a log line is still built before the level check.)
   log.set_level(static_cast<stub::LogLevel>(-1));
   if (trace && !log.open_packet_log("/dev/null")) std::abort();
-  stub::Session session(proc, config, log);
+  stub::Session session(*target, config, log);
   // A second decoder fed exactly what the session is fed tells which request each reply answers.
   protocol::FrameDecoder shadow(config.packet_size);
 
@@ -261,6 +281,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       in = in.subspan(step.consumed);
       if (step.close) return 0;
       if (!step.output.empty() && ++replies == kill_after) proc.kill();
+      // A resume waits for a stop: make one now, as the server would deliver it.
+      if (controlled && session.awaiting_stop()) {
+        dbg.interrupt();
+        while (auto event = dbg.poll_event()) {
+          target->record_event(*event);
+          const bool acks = !session.state().no_ack;
+          const stub::Session::Step stop = session.target_stopped();
+          check_output(stop.output, acks, config.packet_size, at);
+          if (stop.close) return 0;
+        }
+      }
     }
   }
   return 0;

@@ -79,9 +79,9 @@ PS = {0x40000: 0, 512: 1, 513: 2, 0x1000: 3, 0x4000: 4, 1000: 5, 0x10000: 6, 0x2
 
 
 def session_header(packet_size=0x1000, trace=False, writable=False, read_only=False,
-                   kill_after=0, no_threads=False, max_chunk=0, seed=0):
+                   kill_after=0, no_threads=False, max_chunk=0, seed=0, controlled=False):
     assert kill_after < 32
-    b0 = PS[packet_size] | (8 if trace else 0)
+    b0 = PS[packet_size] | (8 if trace else 0) | (0x10 if controlled else 0)
     b1 = (1 if writable else 0) | (2 if read_only else 0) | (kill_after << 2) | (
         0x80 if no_threads else 0)
     return bytes([b0, b1, max_chunk, seed])
@@ -241,5 +241,40 @@ reply("staged", bytes([8, 0x20, 0x00, 0x00, 4]) + b"\x00\x23\x24\x7d" +
       bytes([8, 0x20, 0x00, 0x05, 16]) + b"#$}*" + bytes([8, 0x01, 0x00, 0x0D, 0]) +
       bytes([8, 0x00, 0x80, 0x11, 0x00, 0x09, 3]) + b"abc" + bytes([9, 0, 1, 8, 0xFF, 0xF0, 0x04, 1, 0x2A]))
 reply("reuse", bytes([1, 65, 9, 1, 66, 10, 2, 3]) + b"xyz" + bytes([11]))
+
+# ---- fuzz_session with a controlled process (FakeDebuggee): run control, breakpoints, register
+# writes, and the hostile forms the adversarial suite sends (tests/adversarial/test_control_*).
+GDB_CTL = NOACK + frame("qSupported:multiprocess+;swbreak+;hwbreak+;vContSupported+")
+control = ["?", "vCont?", "Hgp1092.1092", "g", "p10", "Z0,400150,1", "vCont;c:p1092.-1",
+           "z0,400150,1", "vCont;s:p1092.1092", "s", "c", "C05", "S0b", "vCont;C00",
+           "Z2,600100,8", "vCont;c", "z2,600100,8", "Z1,400150,1", "z1,400150,1",
+           "P10=2301400000000000", "G" + "00" * 16, "QPassSignals:0e;1e", "QProgramSignals:",
+           "vCtrlC", "qThreadStopInfo1092", "jThreadsInfo", "vKill;1092", "k"]
+session("control_gdb", GDB_CTL + b"".join(frame(p) for p in control), controlled=True)
+session("control_gdb_chunked", GDB_CTL + b"".join(frame(p) for p in control), controlled=True,
+        max_chunk=5, seed=3)
+hostile = ["vCont;c:p1092.7fffffff", "vCont;s:99999999", "vCont;c:p1.-1", "vCont;x", "vCont;",
+           "vCont;C", "vCont;Czz", "vCont;t", "vCont;C100", "C100", "Cfff", "S100",
+           "vCont" + ";c:p1092.1092" * 300, "vCont" + ";t" * 300, "vCont" + ";c" * 4097,
+           "Z0,0,1", "Z0,ffffffffffffffff,1", "Z0,400150,zz", "Z0,400150,",
+           "Z0,400150,1" + "0" * 17, "Zx,400150,1", "Z9,400150,1", "Z2,600100,3",
+           "Z2,600100,100000000", "z0,400151,1", "Pffffffff=00", "P" + "1" * 17 + "=00",
+           "P10=00", "P10=zz00000000000000", "G00", "G0", "Gzz", "G" + "00" * 2000, "D;1093",
+           "vKill;1093", "?"]
+session("control_hostile", GDB_CTL + b"".join(frame(p) for p in hostile), controlled=True,
+        packet_size=0x40000)
+session("control_read_only", GDB_CTL + b"".join(frame(p) for p in (
+    "M600000,1:aa", "X600000,1:a", "G" + "00" * 8, "P10=0000000000000000", "Z0,400150,1",
+    "z0,400150,1", "vFile:pwrite:3,0,41", "vFile:unlink:2f746d702f78",
+    "vFile:open:2f746d702f78,241,1a4", "m400150,8", "vCont;c", "?")),
+        controlled=True, read_only=True)
+session("control_dies", GDB_CTL + b"".join(frame(p) for p in (
+    "Z0,400150,1", "vCont;c", "m600000,8", "vCont;s:p1092.1092", "g", "?", "vCont;c", "k")),
+        controlled=True, kill_after=3)
+session("control_lldb", b"+" + frame("QStartNoAckMode") + b"+" + b"".join(frame(p) for p in (
+    "QThreadSuffixSupported", "qHostInfo", "vCont?", "qfThreadInfo", "qThreadStopInfo1092",
+    "jThreadsInfo", "p10;thread:1092;", "P10=2301400000000000;thread:1092;", "Z0,400150,1",
+    "vCont;c", "qWatchpointSupportInfo:", "Z2,600100,8", "vCont;s:1092", "z2,600100,8", "k")),
+        controlled=True)
 
 print("seed corpus written under", os.path.join(HERE, "corpus"))

@@ -98,7 +98,13 @@ BOOST_AUTO_TEST_CASE(exec_failure_is_a_clear_message) {
   d = platform::launch(spec, message);
   ::unlink(plain);
   BOOST_TEST((d.error() == Error::invalid_argument));
-  BOOST_TEST(message.find("Permission denied") != std::string::npos);
+  BOOST_TEST(message == std::string("cannot execute ") + plain +
+                            ": it is not executable (no execute permission)");
+
+  spec.argv = {"/tmp"};  // EACCES from execve: say why
+  d = platform::launch(spec, message);
+  BOOST_TEST((d.error() == Error::invalid_argument));
+  BOOST_TEST(message == "cannot execute /tmp: it is a directory");
 
   spec.argv = {target_path()};
   spec.working_dir = "/nonexistent/dir";

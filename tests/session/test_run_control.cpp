@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "protocol/requests_run.hpp"
 #include "run_fixture.hpp"
 
 using namespace rspstub::test;
@@ -393,6 +394,54 @@ BOOST_AUTO_TEST_CASE(read_only_refuses_writes_but_runs) {
   queue_stop(StopReason::single_step, SIGTRAP, kPid, 0x400124);
   BOOST_TEST(send_raw("vCont;s:p1092.1092") == "");
   BOOST_TEST(deliver().starts_with("T05"));
+}
+
+BOOST_AUTO_TEST_CASE(vcont_action_count_is_bounded) {
+  gdb_handshake();
+  std::string most = "vCont";
+  for (std::size_t i = 0; i < rspstub::protocol::kMaxVContActions; ++i) most += ";c:p1092.1092";
+  BOOST_TEST(send_raw(most) == "");  // 4096 actions naming one thread: it runs
+  BOOST_TEST(dbg.resumes().size() == 1u);
+  BOOST_TEST(dbg.resumes().at(0).size() == rspstub::protocol::kMaxVContActions);
+  queue_stop(StopReason::interrupt, SIGINT, kPid, kRip);
+  BOOST_TEST(wire->feed("\x03") == "");
+  BOOST_TEST(deliver().starts_with("T02"));
+  BOOST_TEST(ask(most + ";c") == "E03");  // one more: refused, nothing resumed
+  BOOST_TEST(dbg.resumes().size() == 1u);
+}
+
+std::string hex_of(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+BOOST_AUTO_TEST_CASE(software_breakpoints_are_bounded) {
+  gdb_handshake();
+  for (std::size_t i = 0; i < rspstub::platform::kMaxSoftwareBreakpoints; ++i) {
+    if (ask("Z0," + hex_of(0x600000 + i) + ",1") != "OK") {
+      BOOST_TEST_FAIL("Z0 number " << i << " refused");
+      break;
+    }
+  }
+  BOOST_TEST(ask("Z0,601800,1") == "E0b");              // one more distinct address
+  BOOST_TEST(ask("Z0,600000,1") == "OK");               // one that exists: fine
+  BOOST_TEST(ask("z0,600000,1") == "OK");
+  BOOST_TEST(ask("Z0,601800,1") == "OK");               // room again
+  BOOST_TEST(dbg.breakpoints().size() == rspstub::platform::kMaxSoftwareBreakpoints);
+}
+
+BOOST_AUTO_TEST_CASE(remove_all_breakpoints_needs_a_stop_and_clears_every_kind) {
+  gdb_handshake();
+  BOOST_TEST(ask("Z0,400150,1") == "OK");
+  BOOST_TEST(ask("Z2,600100,8") == "OK");
+  BOOST_TEST(send_raw("vCont;c:p1092.-1") == "");
+  BOOST_TEST((dbg.remove_all_breakpoints() == rspstub::platform::Error::not_supported));  // running
+  queue_stop(StopReason::interrupt, SIGINT, kPid, kRip);
+  BOOST_TEST(wire->feed("\x03") == "");
+  deliver();
+  BOOST_TEST((dbg.remove_all_breakpoints() == rspstub::platform::Error::none));
+  BOOST_TEST(dbg.breakpoints().empty());
 }
 
 BOOST_AUTO_TEST_CASE(attach_stop_is_signal_0_for_gdb_and_sigstop_for_lldb) {

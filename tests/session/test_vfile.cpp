@@ -169,6 +169,19 @@ BOOST_AUTO_TEST_CASE(write_operations_are_not_offered) {
   BOOST_TEST(ask("vFile:") == "");
 }
 
+BOOST_AUTO_TEST_CASE(read_only_refuses_write_operations_with_e0c) {
+  config.read_only = true;
+  restart();
+  const int fd = open_ok(path("data.bin"));  // reading still works
+  BOOST_TEST(ask("vFile:pwrite:" + hex_number(fd) + ",0:abc") == "E0c");
+  BOOST_TEST(ask("vFile:unlink:" + to_hex(path("data.bin"))) == "E0c");
+  BOOST_TEST(ask("vFile:open:" + to_hex(path("data.bin")) + ",1,1a4") == "E0c");
+  BOOST_TEST(ask("vFile:open:" + to_hex(path("new-file")) + ",241,1a4") == "E0c");
+  BOOST_TEST(std::filesystem::exists(dir / "data.bin"));
+  BOOST_TEST(!std::filesystem::exists(dir / "new-file"));
+  BOOST_TEST(pread(fd, 4, 0).starts_with("F4;"));
+}
+
 BOOST_AUTO_TEST_CASE(malformed_parameters_are_einval) {
   BOOST_TEST(ask("vFile:open:2f746d7,0,0") == "F-1,16");  // odd number of hex digits
   BOOST_TEST(ask("vFile:open:2f74zz,0,0") == "F-1,16");   // not hex
