@@ -37,6 +37,7 @@ struct ConnectionState {
   std::size_t thread_list_pos = 0;
   bool close_after_reply = false;     // D, k: reply, then end the connection
   bool awaiting_stop = false;         // a resume was accepted: the next reply is its stop reply
+  bool no_reply = false;              // this packet gets no reply at all (gdb's k in extended mode)
   platform::HostFiles host_files;     // vFile: this connection's open files and fs view
   std::string libraries_xml;          // qXfer:libraries-svr4 snapshot, paged out by offset
 };

@@ -31,6 +31,14 @@ struct Context {
 
   // The controlled process; nullptr in inspection mode (--no-stop) or with nothing to serve.
   platform::Debuggee* debuggee() { return target.debuggee(); }
+  // Why a run-control request cannot be served without a controlled process: E06 in extended
+  // mode (no process yet, or it is gone), E07 in inspection mode.
+  protocol::ErrorCode missing_debuggee() const {
+    return target.extended() ? protocol::ErrorCode::process_gone
+                             : protocol::ErrorCode::not_in_this_mode;
+  }
+  // Extended mode (--multi) with no process to serve right now.
+  bool no_process_yet() { return target.extended() && target.debuggee() == nullptr; }
 
   // Signal numbers as this client speaks them (gdb's own numbering, lldb's host numbering).
   int wire_signal(int host_signal) const;

@@ -61,6 +61,18 @@ constexpr DispatchEntry kTable[] = {
     {"QPassSignals:", Match::prefix, pass_signals},
     {"QProgramSignals:", Match::prefix, program_signals},
     {"jThreadsInfo", Match::exact, threads_info},
+    // extended-remote (--multi)
+    {"!", Match::exact, extended_mode},
+    {"vRun;", Match::prefix, run},
+    {"vAttach;", Match::prefix, attach},
+    {"QEnvironmentHexEncoded:", Match::prefix, environment_hex},
+    {"QEnvironment:", Match::prefix, environment_plain},
+    {"QEnvironmentUnset:", Match::prefix, environment_unset},
+    {"QEnvironmentReset", Match::exact, environment_reset},
+    {"QSetWorkingDir:", Match::prefix, set_working_dir},
+    {"QStartupWithShell:", Match::prefix, startup_with_shell},
+    {"QDisableRandomization:", Match::prefix, disable_randomization},
+    {"QSetDisableASLR:", Match::prefix, disable_randomization},
 };
 
 // Entries bucketed by first character, longest name first within a bucket.

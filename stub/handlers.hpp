@@ -61,6 +61,18 @@ void pass_signals(Context&, std::string_view args);             // QPassSignals:
 void program_signals(Context&, std::string_view args);          // QProgramSignals:
 void threads_info(Context&, std::string_view args);             // jThreadsInfo
 
+// handlers_extended.cpp (--multi)
+void extended_mode(Context&, std::string_view args);          // !
+void run(Context&, std::string_view args);                    // vRun;
+void attach(Context&, std::string_view args);                 // vAttach;
+void environment_hex(Context&, std::string_view args);        // QEnvironmentHexEncoded:
+void environment_plain(Context&, std::string_view args);      // QEnvironment: (lldb)
+void environment_unset(Context&, std::string_view args);      // QEnvironmentUnset:
+void environment_reset(Context&, std::string_view args);      // QEnvironmentReset
+void set_working_dir(Context&, std::string_view args);        // QSetWorkingDir:
+void startup_with_shell(Context&, std::string_view args);     // QStartupWithShell:
+void disable_randomization(Context&, std::string_view args);  // QDisableRandomization:, QSetDisableASLR:
+
 // handlers_xfer.cpp
 void xfer_read(Context&, std::string_view args);         // qXfer:<object>:read
 

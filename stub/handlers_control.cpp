@@ -52,6 +52,7 @@ bool host_signal_list(Context& ctx, std::string_view args, std::vector<int>& out
 // Reply:   OK; empty if this type is not available (the client then does without, or plants
 //          int3 itself); E0b when the address/length cannot be watched or every debug register
 //          is taken, E04/E05 when the code cannot be patched, E01 if malformed.
+//          E06 in --multi mode without a process.
 //          E07 in --no-stop mode (never empty there: gdb 13 would then silently do nothing, and
 //          lldb would plant int3 itself through M), E0c with --read-only.
 // Clients: gdb (Z0 for every breakpoint, Z2-Z4 for watch/rwatch/awatch), lldb (the same; asks
@@ -63,7 +64,7 @@ void change_breakpoint(Context& ctx, std::string_view args, bool insert) {
   if (auto e = protocol::parse_breakpoint(args, bp); e != ErrorCode::none) return ctx.error(e);
   platform::Debuggee* d = ctx.debuggee();
   if (d == nullptr || ctx.config.read_only)
-    return ctx.error(ctx.config.read_only ? ErrorCode::read_only : ErrorCode::not_in_this_mode);
+    return ctx.error(ctx.config.read_only ? ErrorCode::read_only : ctx.missing_debuggee());
   if (bp.kind > 0xffffffffu) return ctx.error(ErrorCode::invalid_argument);
   const auto type = static_cast<platform::BreakpointType>(bp.type);
   const auto length = static_cast<std::uint32_t>(bp.kind);
@@ -84,7 +85,7 @@ void remove_breakpoint(Context& ctx, std::string_view args) { change_breakpoint(
 // Clients: lldb (before its first watchpoint).
 void watchpoint_support_info(Context& ctx, std::string_view) {
   platform::Debuggee* d = ctx.debuggee();
-  if (d == nullptr) return ctx.error(ErrorCode::not_in_this_mode);
+  if (d == nullptr) return ctx.error(ctx.missing_debuggee());
   ctx.reply.put("num:");
   ctx.reply.put(std::to_string(d->hardware_watchpoint_slots()));
   ctx.reply.put(';');
@@ -92,14 +93,14 @@ void watchpoint_support_info(Context& ctx, std::string_view) {
 
 // Packet:  QPassSignals:<sig>;<sig>;...   (may be empty: pass nothing)
 // Reply:   OK; the signals are delivered to the process without a stop from now on. Empty in
-//          inspection mode (not supported). E01 if malformed.
+//          inspection mode (not supported). In --multi mode also without a process: kept for
+//          the next one. E01 if malformed.
 // Clients: gdb (before each resume), lldb.
 void pass_signals(Context& ctx, std::string_view args) {
-  platform::Debuggee* d = ctx.debuggee();
-  if (d == nullptr) return;
+  if (ctx.debuggee() == nullptr && !ctx.target.extended()) return;
   std::vector<int> host;
   if (!host_signal_list(ctx, args, host)) return;
-  d->set_pass_signals(host);
+  ctx.target.set_pass_signals(std::move(host));  // also kept for the next process (--multi)
   ctx.ok();
 }
 
@@ -108,7 +109,7 @@ void pass_signals(Context& ctx, std::string_view args) {
 //          Empty in inspection mode. E01 if malformed.
 // Clients: gdb (after the handshake).
 void program_signals(Context& ctx, std::string_view args) {
-  if (ctx.debuggee() == nullptr) return;
+  if (ctx.debuggee() == nullptr && !ctx.target.extended()) return;
   if (!host_signal_list(ctx, args, ctx.state.program_signals)) return;
   ctx.ok();
 }

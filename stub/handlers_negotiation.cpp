@@ -6,7 +6,9 @@ namespace rspstub::stub::handlers {
 // Packet:  qSupported[:client-features]
 // Reply:   PacketSize=<hex>;feature+;... (what rspstub offers; with a controlled process also
 //          QPassSignals+, QProgramSignals+, qXfer:siginfo:read+, and swbreak+/hwbreak+ when the
-//          client offered them: its stop replies then say why a breakpoint stop happened)
+//          client offered them: its stop replies then say why a breakpoint stop happened; in
+//          --multi mode those and QEnvironmentHexEncoded+, QEnvironmentUnset+,
+//          QEnvironmentReset+, QStartupWithShell+, QSetWorkingDir+, QDisableRandomization+)
 // Clients: gdb (first packet), lldb (after QStartNoAckMode).
 // PacketSize is in hex: gdb and lldb both parse it so (lldb-server's "131072" is read as hex).
 void supported(Context& ctx, std::string_view args) {
@@ -28,11 +30,17 @@ void supported(Context& ctx, std::string_view args) {
       ";QEnableErrorStrings+;vContSupported+");
   ctx.reply.put(";qXfer:libraries-svr4:read+");
   if (client.multiprocess) ctx.reply.put(";multiprocess+");
-  if (ctx.debuggee() != nullptr) {
-    // Run control: only offered when there is a process to control.
+  if (ctx.debuggee() != nullptr || ctx.target.extended()) {
+    // Run control: only offered when there is (or, with --multi, may be) a process to control.
     ctx.reply.put(";QPassSignals+;QProgramSignals+;qXfer:siginfo:read+");
     if (client.swbreak) ctx.reply.put(";swbreak+");
     if (client.hwbreak) ctx.reply.put(";hwbreak+");
+  }
+  if (ctx.target.extended()) {
+    // What gdb's `run` sends before vRun when offered (handlers_extended.cpp).
+    ctx.reply.put(
+        ";QEnvironmentHexEncoded+;QEnvironmentUnset+;QEnvironmentReset+;QStartupWithShell+"
+        ";QSetWorkingDir+;QDisableRandomization+");
   }
 }
 

@@ -75,7 +75,7 @@ namespace {
 // controlled process (--no-stop: registers of a running thread cannot be written).
 ErrorCode register_write_refusal(Context& ctx) {
   if (ctx.config.read_only) return ErrorCode::read_only;
-  if (ctx.debuggee() == nullptr) return ErrorCode::not_in_this_mode;
+  if (ctx.debuggee() == nullptr) return ctx.missing_debuggee();
   return ErrorCode::none;
 }
 

@@ -115,9 +115,11 @@ void resume_legacy(Context& ctx, char op, std::string_view args) {
 // Packet:  ?
 // Reply:   the last stop: T<sig>[swbreak:;|watch:..;]<rbp/rsp/rip>thread:<id>;[lldb keys], or
 //          W<code>/X<sig>[;process:<pid>] once the process has ended; inspection mode: T02 with
-//          the known PC/SP. E06 if there is no process.
+//          the known PC/SP. E06 if there is no process; W00 in --multi mode before the first
+//          vRun/vAttach and after a kill or detach (gdbserver's answer: "no process").
 // Clients: gdb and lldb, right after the handshake.
 void stop_reason(Context& ctx, std::string_view) {
+  if (ctx.no_process_yet()) return ctx.reply.put("W00");  // as gdbserver --multi answers
   if (ctx.debuggee() == nullptr) return report_inspection_stop(ctx);
   const auto& last = ctx.target.last_stop();
   if (!last || (last->kind == platform::StopEvent::Kind::stopped && !ctx.process.alive()))
@@ -160,17 +162,19 @@ void set_thread(Context& ctx, std::string_view args) {
 //          answered at once there).
 // Clients: lldb (requires it), gdb.
 void vcont_query(Context& ctx, std::string_view) {
-  ctx.reply.put(ctx.debuggee() != nullptr ? "vCont;c;C;s;S;t" : "vCont;c;C;s;S");
+  ctx.reply.put(ctx.debuggee() != nullptr || ctx.target.extended() ? "vCont;c;C;s;S;t" : "vCont;c;C;s;S");
 }
 
 // Packet:  vCont;<action>[:<thread-id>]... (c, C<sig>, s, S<sig>, t; thread ids <tid>,
 //          p<pid>.<tid>, p<pid>.-1), c[addr], s[addr], C<sig>[;addr], S<sig>[;addr]
 // Reply:   nothing until the process stops, then its stop reply (T/W/X). E NN at once if the
 //          resume is refused (E01 malformed, E08 unknown thread, E0b bad signal, already
-//          running, or nothing to run (only t actions), E06 process gone). Inspection mode: an immediate T02 stop reply.
+//          running, or nothing to run (only t actions), E06 process gone or, in --multi mode,
+//          none yet). Inspection mode: an immediate T02 stop reply.
 // Clients: gdb (vCont;c:p<pid>.-1, vCont;s:p<pid>.<tid>), lldb (the same, without p when
 //          multiprocess is off).
 void resume(Context& ctx, std::string_view args) {
+  if (ctx.no_process_yet()) return ctx.error(ErrorCode::process_gone);
   if (ctx.debuggee() == nullptr) {
     ctx.log.log(LogLevel::debug, "resume request answered with a stop: --no-stop mode");
     return report_inspection_stop(ctx);
@@ -198,11 +202,11 @@ void resume_S(Context& ctx, std::string_view args) {
 
 // Packet:  vCtrlC
 // Reply:   OK (the process is asked to stop; its stop reply answers the pending resume).
-//          E07 in inspection mode.
+//          E07 in inspection mode, E06 in --multi mode without a process.
 // Clients: gdb (non-stop and some all-stop setups), scripted clients.
 void ctrl_c(Context& ctx, std::string_view) {
   platform::Debuggee* d = ctx.debuggee();
-  if (d == nullptr) return ctx.error(ErrorCode::not_in_this_mode);
+  if (d == nullptr) return ctx.error(ctx.missing_debuggee());
   if (ctx.target.running()) {
     if (auto e = d->interrupt(); e != platform::Error::none) return ctx.error(e);
   }
@@ -210,12 +214,14 @@ void ctrl_c(Context& ctx, std::string_view) {
 }
 
 // Packet:  D / D;<pid>
-// Reply:   OK, then the connection ends and the process runs on without us (breakpoints
-//          removed). E08 for another pid, E06 if the process is gone.
+// Reply:   OK, and the process runs on without us (breakpoints removed); then the connection
+//          ends, except in --multi mode, where the client stays and may vRun/vAttach again.
+//          E08 for another pid, E06 if the process is gone (or, in --multi mode, none yet).
 // Clients: gdb (detach, quit), lldb (detach).
 void detach(Context& ctx, std::string_view args) {
   protocol::DetachRequest req;
   if (auto e = protocol::parse_detach(args, req); e != ErrorCode::none) return ctx.error(e);
+  if (ctx.no_process_yet()) return ctx.error(ErrorCode::process_gone);
   if (platform::Debuggee* d = ctx.debuggee()) {
     if (req.has_pid && req.pid != static_cast<std::uint64_t>(ctx.process.pid()))
       return ctx.error(ErrorCode::no_such_thread);
@@ -224,13 +230,18 @@ void detach(Context& ctx, std::string_view args) {
     ctx.log.log(LogLevel::info, "detached from process " + std::to_string(ctx.process.pid()));
   }
   ctx.ok();
+  if (ctx.target.extended()) {
+    ctx.target.release_process();  // already detached: nothing more happens to it
+    return;
+  }
   ctx.state.close_after_reply = true;
 }
 
 // Packet:  k
 // Reply:   X09;process:<pid> (as lldb-server answers; gdbserver sends nothing and gdb reads
 //          nothing), then the connection ends. The controlled process is killed; inspection
-//          mode never kills: the process keeps running.
+//          mode never kills: the process keeps running. In --multi mode the connection stays
+//          (the client may vRun again) and gdb, which reads no reply, gets none; lldb gets X09.
 // Clients: lldb (quit, kill), gdb without multiprocess.
 void kill(Context& ctx, std::string_view) {
   const int pid = ctx.process.pid();
@@ -239,21 +250,33 @@ void kill(Context& ctx, std::string_view) {
       return ctx.error(e);
     ctx.target.set_end_reported();
     ctx.log.log(LogLevel::info, "killed process " + std::to_string(pid));
-  } else {
+  } else if (!ctx.target.extended()) {
     ctx.log.log(LogLevel::info, "kill request: inspection mode leaves the process running");
   }
-  ctx.reply.put("X09;process:");
-  ctx.reply.put_hex_number(static_cast<std::uint64_t>(pid));
-  ctx.state.close_after_reply = true;
+  if (ctx.target.extended()) {
+    ctx.target.release_process();
+    if (!ctx.state.client_is_lldb) {
+      ctx.state.no_reply = true;
+      return;
+    }
+  } else {
+    ctx.state.close_after_reply = true;
+  }
+  ctx.reply.put("X09");
+  if (pid > 0) {
+    ctx.reply.put(";process:");
+    ctx.reply.put_hex_number(static_cast<std::uint64_t>(pid));
+  }
 }
 
 // Packet:  vKill;<pid>
-// Reply:   OK once the process is killed (the client then disconnects); E08 for another pid;
-//          E07 in inspection mode (never kills).
+// Reply:   OK once the process is killed (the client then disconnects, except in --multi mode,
+//          where the server waits for the next vRun); E08 for another pid; E07 in inspection
+//          mode (never kills); E06 in --multi mode without a process.
 // Clients: gdb (kill, quit after run) with multiprocess.
 void vkill(Context& ctx, std::string_view args) {
   platform::Debuggee* d = ctx.debuggee();
-  if (d == nullptr) return ctx.error(ErrorCode::not_in_this_mode);
+  if (d == nullptr) return ctx.error(ctx.missing_debuggee());
   std::uint64_t pid = 0;
   if (auto e = protocol::parse_hex_field(args, pid); e != ErrorCode::none) return ctx.error(e);
   if (pid != static_cast<std::uint64_t>(ctx.process.pid()))
@@ -262,6 +285,7 @@ void vkill(Context& ctx, std::string_view args) {
     return ctx.error(e);
   ctx.target.set_end_reported();
   ctx.log.log(LogLevel::info, "killed process " + std::to_string(pid));
+  if (ctx.target.extended()) ctx.target.release_process();
   ctx.ok();
 }
 

@@ -111,22 +111,12 @@ int take_target(const stub::Options& opt, Served& out) {
 
 // The stub is ending: a process we started dies with it, one we attached to runs on.
 // `quiet`: after a startup failure, whose one line on stderr says it all.
-void release(Served& served, stub::Logger& log, bool quiet = false) {
-  platform::Debuggee* d = served.controlled.get();
+void release(platform::Debuggee* d, bool launched, stub::Logger& log, bool quiet = false) {
   if (d == nullptr || !d->alive()) return;
-  const auto level = quiet ? stub::LogLevel::debug : stub::LogLevel::info;
-  if (served.launched) {
-    log.log(level, "killing process " + std::to_string(d->pid()) + " (started by rspstub)");
-    d->kill();
-  } else {
-    log.log(level, "detaching from process " + std::to_string(d->pid()));
-    if (!d->stopped()) {
-      d->interrupt();  // detach needs it stopped: wait briefly for the stop
-      for (int i = 0; i < 100 && !d->poll_event(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    d->detach(0);
-  }
+  log.log(quiet ? stub::LogLevel::debug : stub::LogLevel::info,
+          (launched ? "killing process " : "detaching from process ") + std::to_string(d->pid()) +
+              (launched ? " (started by rspstub)" : ""));
+  stub::release_debuggee(*d, launched);
 }
 
 int run(int argc, char** argv) {
@@ -146,10 +136,6 @@ int run(int argc, char** argv) {
     quiet_log.set_level(opt.verbosity > 0 ? stub::LogLevel::debug : stub::LogLevel::warn);
     return stub::run_on_failure(opt, quiet_log);
   }
-  if (opt.multi) {
-    std::fprintf(stderr, "rspstub: --multi (extended-remote) is not available yet\n");
-    return 2;
-  }
   if (!opt.program.empty() && opt.no_stop) {
     std::fprintf(stderr, "rspstub: --no-stop only inspects a running process (--attach PID); "
                          "a program we start is always under control\n");
@@ -165,9 +151,27 @@ int run(int argc, char** argv) {
   }
 
   Served served;
-  if (int status = take_target(opt, served); status != 0) return status;
+  const bool has_first = !opt.program.empty() || opt.attach_pid != 0;
+  if (has_first) {
+    if (int status = take_target(opt, served); status != 0) return status;
+  } else {
+    served.description = "extended-remote (--multi), no process yet";
+  }
   std::optional<stub::Target> target;
-  if (served.controlled) {
+  stub::HostProcessSource process_source;
+  if (opt.multi) {
+    // The Target owns every process from now on, this first one included.
+    target.emplace();
+    target->enable_extended(process_source);
+    if (!opt.program.empty()) target->set_last_program(opt.program);
+    if (served.controlled) {
+      platform::StopEvent initial;
+      initial.tid = served.controlled->pid();
+      initial.signal = served.launched ? SIGTRAP : 0;
+      target->adopt(std::move(served.controlled), initial, served.launched);
+      served.description += " (extended-remote, --multi)";
+    }
+  } else if (served.controlled) {
     platform::StopEvent initial;  // as gdbserver reports: launch SIGTRAP, attach signal 0
     initial.tid = served.controlled->pid();
     initial.signal = served.launched ? SIGTRAP : 0;
@@ -176,6 +180,13 @@ int run(int argc, char** argv) {
   } else {
     target.emplace(*served.inspected);
   }
+  // At the end: whatever is still served is let go of (killed if we started it).
+  auto release_all = [&](bool quiet = false) {
+    if (opt.multi)
+      release(target->debuggee(), target->launched(), log, quiet);
+    else
+      release(served.controlled.get(), served.launched, log, quiet);
+  };
 
   stub::SessionConfig config;
   config.packet_size = opt.packet_size;
@@ -189,7 +200,7 @@ int run(int argc, char** argv) {
     std::string error;
     if (!server.listen(opt, error)) {
       std::fprintf(stderr, "rspstub: %s\n", error.c_str());
-      release(served, log, true);
+      release_all(true);
       return 1;
     }
     if (opt.transport == stub::Transport::tcp && opt.host_written_out && !is_loopback(opt.host))
@@ -205,7 +216,7 @@ int run(int argc, char** argv) {
       if (ec) return;
       log.log(stub::LogLevel::info,
               "signal " + std::to_string(sig) +
-                  (served.controlled ? ": exiting" : ": exiting; the process runs on untouched"));
+                  (served.inspected ? ": exiting; the process runs on untouched" : ": exiting"));
       server.stop();
       io.stop();
     });
@@ -213,6 +224,6 @@ int run(int argc, char** argv) {
     server.watch_target(std::chrono::milliseconds(250));
     io.run();
   }
-  release(served, log);
+  release_all();
   return status;
 }

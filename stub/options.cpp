@@ -35,7 +35,9 @@ Options:
                       breakpoints and register changes are refused (E07)
   --read-only         refuse every write (E0c)
   --once              exit when the first debugger disconnects
-  --multi             extended-remote mode (not available yet)
+  --multi             extended-remote: the debugger starts (run) and attaches to processes;
+                      rspstub outlives each of them (a program after -- or --attach PID
+                      gives it a first one)
 
 Test launcher:  rspstub --on-failure HOST:PORT [--wait S] [--timeout S] -- PROG [ARGS...]
   --on-failure ADDR   run PROG at full speed (its stdout, stderr and exit status pass through);
@@ -184,6 +186,8 @@ ParseResult parse_options(int argc, const char* const* argv, Options& out) {
   if (!have_address) return fail("missing HOST:PORT to listen on (see --help)");
   if (out.attach_pid != 0 && !out.program.empty())
     return fail("--attach and a program to run exclude each other");
+  if (out.multi && out.no_stop)
+    return fail("--multi controls the processes it serves; it does not take --no-stop");
   if (out.attach_pid == 0 && out.program.empty() && !out.multi)
     return fail("nothing to debug: give --attach PID, or a program after '--'");
   return {};

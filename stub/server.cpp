@@ -138,7 +138,7 @@ std::string Server::where() const {
 }
 
 void Server::start() {
-  if (target_.debuggee() != nullptr) watch_events();
+  if (target_.debuggee() != nullptr || target_.extended()) watch_events();
   if (tcp_) accept_next(*tcp_);
   if (unix_) accept_next(*unix_);
 #if defined(RSPSTUB_HAS_STDIO_TRANSPORT)

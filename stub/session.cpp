@@ -72,6 +72,12 @@ Session::Step Session::feed(std::span<const char> in) {
   const bool was_awaiting = state_.awaiting_stop;
   reply_.begin(!state_.no_ack);
   handle_packet(payload);
+  if (state_.no_reply) {
+    // Only the ack: the client reads nothing after this packet.
+    state_.no_reply = false;
+    resendable_ = false;
+    return {consumed, state_.no_ack ? std::string_view{} : std::string_view{"+"}, false};
+  }
   if (state_.awaiting_stop && !was_awaiting) {
     // A resume was accepted: only the ack now; the stop reply follows from target_stopped().
     resendable_ = false;

@@ -6,9 +6,12 @@
 // execve) travel back as errno on a close-on-exec pipe: end of file there means the exec worked.
 #include <fcntl.h>
 #include <signal.h>
+#include <linux/close_range.h>
 #include <sys/personality.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,6 +69,23 @@ ExecPlan plan_for(const LaunchSpec& spec) {
   return plan;
 }
 
+// The program must not inherit the stub's descriptors (the listening socket, the debugger's
+// connection): with --multi it would keep the port open after rspstub exits. Everything above
+// stderr becomes close-on-exec (the two launch pipes already are).
+void close_stub_descriptors_on_exec() {
+#if defined(SYS_close_range) && defined(CLOSE_RANGE_CLOEXEC)
+  if (::syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) == 0) return;
+#endif
+  rlimit limit{};
+  int top = 4096;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536)
+    top = static_cast<int>(limit.rlim_cur);
+  for (int fd = 3; fd < top; ++fd) {
+    const int flags = ::fcntl(fd, F_GETFD);
+    if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+  }
+}
+
 [[noreturn]] void run_child(const ExecPlan& plan, const LaunchSpec& spec, int go_fd, int err_fd) {
   auto fail = [err_fd](int stage) {
     const ChildFailure f{stage, errno};
@@ -83,6 +103,7 @@ ExecPlan plan_for(const LaunchSpec& spec) {
     n = ::read(go_fd, &go, 1);
   } while (n < 0 && errno == EINTR);
   if (n != 1) ::_exit(127);  // the parent gave up on us
+  close_stub_descriptors_on_exec();
   if (!spec.working_dir.empty() && ::chdir(spec.working_dir.c_str()) != 0) fail(0);
   if (spec.disable_aslr) {
     const int current = ::personality(0xffffffff);

@@ -52,7 +52,8 @@ class Server:
     """One running debug server. `inferior_pid` is the debugged process (found lazily for a
     launched program, given for an attach)."""
 
-    def __init__(self, kind, binary, tmpdir, program=None, args=(), attach_pid=None):
+    def __init__(self, kind, binary, tmpdir, program=None, args=(), attach_pid=None,
+                 multi=False):
         if kind not in KINDS:
             raise ValueError(f"unknown server kind {kind!r}")
         self.kind = kind
@@ -65,7 +66,8 @@ class Server:
         port_pipe = None
         if kind == "rspstub":
             self.log_path = os.path.join(tmpdir, f"rspstub-{time.monotonic_ns()}.log")
-            argv = [binary] + (["--attach", str(attach_pid)] if attach_pid else []) + [
+            argv = [binary] + (["--multi"] if multi else []) + (
+                ["--attach", str(attach_pid)] if attach_pid else []) + [
                 "--log-packets", self.log_path, "127.0.0.1:0"]
             if program:
                 argv += ["--", program, *args]
@@ -73,7 +75,9 @@ class Server:
             argv = [binary]
             if os.environ.get("E2E_SERVER_LOG"):
                 argv.append("--remote-debug")
-            if attach_pid:
+            if multi:
+                argv += ["--multi", "127.0.0.1:0"] + ([program, *args] if program else [])
+            elif attach_pid:
                 argv += ["--attach", "127.0.0.1:0", str(attach_pid)]
             else:
                 argv += ["127.0.0.1:0", program, *args]
