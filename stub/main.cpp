@@ -1,5 +1,4 @@
 // rspstub: a GDB Remote Serial Protocol stub for gdb and lldb.
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -10,6 +9,7 @@
 
 #include "platform/debuggee.hpp"
 #include "platform/process.hpp"
+#include "platform/signal_numbers.hpp"
 #include "platform/signals.hpp"
 #include "stub/on_failure.hpp"
 #include "stub/options.hpp"
@@ -165,7 +165,7 @@ int run(int argc, char** argv) {
   if (served.controlled) {
     platform::StopEvent initial;  // as gdbserver reports: launch SIGTRAP, attach signal 0
     initial.tid = served.controlled->pid();
-    initial.signal = served.launched ? SIGTRAP : 0;
+    initial.signal = served.launched ? platform::posix_signal::trap : 0;
     target.emplace(*served.controlled, initial);
     target->set_launched(served.launched);
   } else {
