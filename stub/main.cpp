@@ -164,7 +164,9 @@ int run(int argc, char** argv) {
   std::optional<stub::Target> target;
   if (served.controlled) {
     platform::StopEvent initial;  // as gdbserver reports: launch SIGTRAP, attach signal 0
-    initial.tid = served.controlled->pid();
+    // The main thread (on Linux its id is the pid; on Windows thread ids are their own).
+    auto threads = served.controlled->threads();
+    initial.tid = threads && !threads->empty() ? threads->front() : served.controlled->pid();
     initial.signal = served.launched ? platform::posix_signal::trap : 0;
     target.emplace(*served.controlled, initial);
     target->set_launched(served.launched);
