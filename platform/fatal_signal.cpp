@@ -1,10 +1,13 @@
 #include "platform/fatal_signal.hpp"
 
-#include <csignal>
 #include <string>
+
+#include "platform/signal_numbers.hpp"
 
 namespace rspstub::platform {
 namespace {
+
+namespace ps = posix_signal;
 
 constexpr int kMaxSignal = 64;
 
@@ -19,16 +22,16 @@ bool SignalDisposition::ignores(int sig) const noexcept { return bit(ignored, si
 
 bool default_action_dumps_core(int sig) noexcept {
   switch (sig) {
-    case SIGQUIT:
-    case SIGILL:
-    case SIGTRAP:
-    case SIGABRT:
-    case SIGBUS:
-    case SIGFPE:
-    case SIGSEGV:
-    case SIGXCPU:
-    case SIGXFSZ:
-    case SIGSYS: return true;
+    case ps::quit:
+    case ps::ill:
+    case ps::trap:
+    case ps::abrt:
+    case ps::bus:
+    case ps::fpe:
+    case ps::segv:
+    case ps::xcpu:
+    case ps::xfsz:
+    case ps::sys: return true;
     default: return false;
   }
 }
@@ -40,7 +43,7 @@ bool is_fatal(int sig, const SignalDisposition& disposition) noexcept {
 int pass_through_signals(int* out, int capacity) noexcept {
   int n = 0;
   for (int sig = 1; sig <= kMaxSignal && n < capacity; ++sig) {
-    if (default_action_dumps_core(sig) || sig == SIGKILL || sig == SIGSTOP) continue;
+    if (default_action_dumps_core(sig) || sig == ps::kill || sig == ps::stop) continue;
     // 32 and 33 are glibc's internal real-time signals (thread cancellation, setxid): pass too.
     out[n++] = sig;
   }
@@ -49,39 +52,37 @@ int pass_through_signals(int* out, int capacity) noexcept {
 
 std::string signal_name(int sig) {
   switch (sig) {
-    case SIGHUP: return "SIGHUP";
-    case SIGINT: return "SIGINT";
-    case SIGQUIT: return "SIGQUIT";
-    case SIGILL: return "SIGILL";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGABRT: return "SIGABRT";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGKILL: return "SIGKILL";
-    case SIGUSR1: return "SIGUSR1";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGUSR2: return "SIGUSR2";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGALRM: return "SIGALRM";
-    case SIGTERM: return "SIGTERM";
-    case SIGCHLD: return "SIGCHLD";
-    case SIGCONT: return "SIGCONT";
-    case SIGSTOP: return "SIGSTOP";
-    case SIGTSTP: return "SIGTSTP";
-    case SIGTTIN: return "SIGTTIN";
-    case SIGTTOU: return "SIGTTOU";
-    case SIGURG: return "SIGURG";
-    case SIGXCPU: return "SIGXCPU";
-    case SIGXFSZ: return "SIGXFSZ";
-    case SIGVTALRM: return "SIGVTALRM";
-    case SIGPROF: return "SIGPROF";
-    case SIGWINCH: return "SIGWINCH";
-    case SIGIO: return "SIGIO";
-    case SIGPWR: return "SIGPWR";
-    case SIGSYS: return "SIGSYS";
-#ifdef SIGSTKFLT
-    case SIGSTKFLT: return "SIGSTKFLT";
-#endif
+    case ps::hup: return "SIGHUP";
+    case ps::int_: return "SIGINT";
+    case ps::quit: return "SIGQUIT";
+    case ps::ill: return "SIGILL";
+    case ps::trap: return "SIGTRAP";
+    case ps::abrt: return "SIGABRT";
+    case ps::bus: return "SIGBUS";
+    case ps::fpe: return "SIGFPE";
+    case ps::kill: return "SIGKILL";
+    case ps::usr1: return "SIGUSR1";
+    case ps::segv: return "SIGSEGV";
+    case ps::usr2: return "SIGUSR2";
+    case ps::pipe: return "SIGPIPE";
+    case ps::alrm: return "SIGALRM";
+    case ps::term: return "SIGTERM";
+    case ps::chld: return "SIGCHLD";
+    case ps::cont: return "SIGCONT";
+    case ps::stop: return "SIGSTOP";
+    case ps::tstp: return "SIGTSTP";
+    case ps::ttin: return "SIGTTIN";
+    case ps::ttou: return "SIGTTOU";
+    case ps::urg: return "SIGURG";
+    case ps::xcpu: return "SIGXCPU";
+    case ps::xfsz: return "SIGXFSZ";
+    case ps::vtalrm: return "SIGVTALRM";
+    case ps::prof: return "SIGPROF";
+    case ps::winch: return "SIGWINCH";
+    case ps::io: return "SIGIO";
+    case ps::pwr: return "SIGPWR";
+    case ps::sys: return "SIGSYS";
+    case ps::stkflt: return "SIGSTKFLT";
     default: break;
   }
   // The kernel's real-time range starts at 32 (glibc keeps 32 and 33 for itself).

@@ -1,6 +1,7 @@
 // Which signal stops mean "this program is about to die" (rspstub --on-failure). Pure: the
 // caller reads the target's signal disposition (platform/signal_disposition.hpp) at the stop and
-// asks here. Signal numbers are the host's (POSIX names, Linux numbers).
+// asks here. Signal numbers are platform/signal_numbers.hpp's (POSIX names, Linux numbers, on
+// every host).
 #pragma once
 
 #include <cstdint>

@@ -13,6 +13,9 @@ struct HostInfo {
   std::string os_build;    // full kernel release string
   std::string os_kernel;   // kernel version string (uname -v)
   std::string hostname;
+  // gdb's name for the OS ABI, for target.xml's <osabi> ("GNU/Linux", "Windows"). The Linux
+  // backend keeps this default.
+  std::string gdb_osabi = "GNU/Linux";
 };
 
 HostInfo host_info();

@@ -82,6 +82,14 @@ class Process {
   virtual Result<std::string> executable_path() = 0;
 
   virtual Result<ProcessInfo> info() = 0;
+
+  // The address of a thread's information block (Windows: the TEB, which gdb asks for with
+  // qGetTIBAddr to find the thread's stack limits and SEH chain). Backends without such a block
+  // answer not_supported (the default).
+  virtual Result<std::uint64_t> thread_information_block(int tid) {
+    (void)tid;
+    return Error::not_supported;
+  }
 };
 
 // Attaches to a running process for inspection only: the process is never stopped or traced.

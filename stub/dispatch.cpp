@@ -32,6 +32,7 @@ constexpr DispatchEntry kTable[] = {
     {"qfThreadInfo", Match::exact, first_thread_info},
     {"qsThreadInfo", Match::exact, next_thread_info},
     {"qMemoryRegionInfo:", Match::prefix, memory_region_info},
+    {"qGetTIBAddr:", Match::prefix, thread_information_block},
     {"qXfer:", Match::prefix, xfer_read},
     {"T", Match::prefix, thread_alive},
     // host files (vFile)

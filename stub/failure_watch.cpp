@@ -5,6 +5,7 @@
 
 #include "platform/fatal_signal.hpp"
 #include "platform/signal_disposition.hpp"
+#include "platform/signals.hpp"
 
 namespace rspstub::stub {
 
@@ -13,6 +14,7 @@ using platform::StopReason;
 
 FailureWatch::FailureWatch() {
   if (const int sig = platform::debuggee_event_signal(); sig != 0) events_.add(sig);
+  for (const int sig : platform::termination_signals()) termination_.add(sig);
 }
 
 WatchResult FailureWatch::run(platform::Debuggee& program, unsigned timeout_seconds) {

@@ -41,7 +41,7 @@ class FailureWatch {
 
   boost::asio::io_context io_{1};
   boost::asio::signal_set events_{io_};
-  boost::asio::signal_set termination_{io_, SIGINT, SIGTERM, SIGHUP};
+  boost::asio::signal_set termination_{io_};  // platform::termination_signals()
   boost::asio::steady_timer poll_timer_{io_};  // where there is no event signal
   boost::asio::steady_timer timeout_{io_};
   platform::Debuggee* program_ = nullptr;

@@ -31,6 +31,7 @@ void first_thread_info(Context&, std::string_view args);   // qfThreadInfo
 void next_thread_info(Context&, std::string_view args);    // qsThreadInfo
 void thread_alive(Context&, std::string_view args);        // T
 void memory_region_info(Context&, std::string_view args);  // qMemoryRegionInfo
+void thread_information_block(Context&, std::string_view args);  // qGetTIBAddr
 
 // handlers_registers.cpp
 void read_registers(Context&, std::string_view args);    // g

@@ -1,5 +1,6 @@
 // Queries about the host, the process and its threads.
 #include <algorithm>
+#include <limits>
 
 #include "platform/host.hpp"
 #include "stub/handlers.hpp"
@@ -130,6 +131,24 @@ void thread_alive(Context& ctx, std::string_view args) {
   if (auto e = protocol::parse_thread_id(args, id); e != ErrorCode::none) return ctx.error(e);
   if (id.tid <= 0) return ctx.error(ErrorCode::invalid_argument);
   if (ctx.resolve_thread(&id) != 0) ctx.ok();
+}
+
+// Packet:  qGetTIBAddr:<thread-id>
+// Reply:   <hex address> of the thread's information block (Windows: its TEB); E NN for an
+//          unknown thread; empty (not supported) where the platform has no such block.
+// Clients: gdb for Windows targets (asks right after connecting; gdb's mingw build drops the
+//          connection when this fails with an error).
+void thread_information_block(Context& ctx, std::string_view args) {
+  protocol::ThreadId id;
+  if (auto e = protocol::parse_thread_id(args, id); e != ErrorCode::none) return ctx.error(e);
+  if (id.tid <= 0 || id.tid > std::numeric_limits<int>::max())
+    return ctx.error(ErrorCode::invalid_argument);
+  auto tib = ctx.process.thread_information_block(static_cast<int>(id.tid));
+  if (!tib) {
+    if (tib.error() == platform::Error::not_supported) return;  // empty: not supported
+    return ctx.error(tib.error());
+  }
+  ctx.reply.put_hex_number(*tib);
 }
 
 // Packet:  qMemoryRegionInfo:<addr>

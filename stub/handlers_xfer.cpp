@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <string>
 
+#include "platform/host.hpp"
 #include "platform/svr4_libraries.hpp"
 #include "stub/handlers.hpp"
 #include "stub/target_xml.hpp"
@@ -156,7 +157,9 @@ void xfer_read(Context& ctx, std::string_view args) {
   }
   if (req.object == "features") {
     if (req.annex != "target.xml") return ctx.error(ErrorCode::not_found);
-    return put_chunk(ctx, x86_64_target_xml(), req);
+    // The OS ABI is the host's: the stub serves processes of the machine it runs on.
+    static const std::string xml = x86_64_target_xml(platform::host_info().gdb_osabi);
+    return put_chunk(ctx, std::string_view(xml), req);
   }
   if (req.object == "auxv") {
     auto auxv = ctx.process.auxv();

@@ -1,5 +1,4 @@
 // rspstub: a GDB Remote Serial Protocol stub for gdb and lldb.
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -10,6 +9,7 @@
 
 #include "platform/debuggee.hpp"
 #include "platform/process.hpp"
+#include "platform/signal_numbers.hpp"
 #include "platform/signals.hpp"
 #include "stub/failure_report.hpp"
 #include "stub/on_failure.hpp"
@@ -173,8 +173,10 @@ int run(int argc, char** argv) {
     }
   } else if (served.controlled) {
     platform::StopEvent initial;  // as gdbserver reports: launch SIGTRAP, attach signal 0
-    initial.tid = served.controlled->pid();
-    initial.signal = served.launched ? SIGTRAP : 0;
+    // The main thread (on Linux its id is the pid; on Windows thread ids are their own).
+    auto threads = served.controlled->threads();
+    initial.tid = threads && !threads->empty() ? threads->front() : served.controlled->pid();
+    initial.signal = served.launched ? platform::posix_signal::trap : 0;
     target.emplace(*served.controlled, initial);
     target->set_launched(served.launched);
   } else {

@@ -2,8 +2,9 @@
 
 #include <boost/asio.hpp>
 #include <chrono>
-#include <csignal>
 
+#include "platform/signal_numbers.hpp"
+#include "platform/signals.hpp"
 #include "stub/config.hpp"
 #include "stub/server.hpp"
 #include "stub/target.hpp"
@@ -43,7 +44,8 @@ ServeOutcome serve_failed_process(platform::Debuggee& stopped, const platform::S
     server.stop();
     io.stop();
   });
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  boost::asio::signal_set signals(io);
+  for (const int sig : platform::termination_signals()) signals.add(sig);
   signals.async_wait([&](boost::system::error_code ec, int sig) {
     if (ec) return;
     out.kind = ServeOutcome::Kind::interrupted;
@@ -59,7 +61,7 @@ ServeOutcome serve_failed_process(platform::Debuggee& stopped, const platform::S
   // says nothing about the program: the failure's own status stands then.
   if (const auto& last = target.last_stop(); last) {
     if (last->kind == platform::StopEvent::Kind::exited) out.end_status = last->exit_code;
-    if (last->kind == platform::StopEvent::Kind::signalled && last->signal != SIGKILL)
+    if (last->kind == platform::StopEvent::Kind::signalled && last->signal != platform::posix_signal::kill)
       out.end_status = 128 + last->signal;
   }
   return out;

@@ -2,13 +2,16 @@
 
 namespace rspstub::stub {
 
+namespace {
+
 // Generated once from the register table; kept literal so what goes on the wire is in plain view.
-std::string_view x86_64_target_xml() noexcept {
-  static constexpr std::string_view kXml = R"XML(<?xml version="1.0"?>
+// The description up to <osabi> and after it.
+constexpr std::string_view kHead = R"XML(<?xml version="1.0"?>
 <!DOCTYPE target SYSTEM "gdb-target.dtd">
 <target>
   <architecture>i386:x86-64</architecture>
-  <osabi>GNU/Linux</osabi>
+  <osabi>)XML";
+constexpr std::string_view kTail = R"XML(</osabi>
   <feature name="org.gnu.gdb.i386.core">
     <flags id="i386_eflags" size="4">
       <field name="CF" start="0" end="0"/>
@@ -129,7 +132,14 @@ std::string_view x86_64_target_xml() noexcept {
   </feature>
 </target>
 )XML";
-  return kXml;
+
+}  // namespace
+
+std::string x86_64_target_xml(std::string_view osabi) {
+  std::string xml;
+  xml.reserve(kHead.size() + osabi.size() + kTail.size());
+  xml.append(kHead).append(osabi).append(kTail);
+  return xml;
 }
 
 }  // namespace rspstub::stub

@@ -1,7 +1,8 @@
 #include "platform/fake/fake_debuggee.hpp"
 
 #include <algorithm>
-#include <csignal>
+
+#include "platform/signal_numbers.hpp"
 
 namespace rspstub::platform::fake {
 namespace {
@@ -123,7 +124,7 @@ Error FakeDebuggee::interrupt() {
   if (running_ && !in_flight_) {
     StopEvent ev;
     ev.tid = pid();
-    ev.signal = SIGINT;
+    ev.signal = posix_signal::int_;
     ev.reason = StopReason::interrupt;
     in_flight_ = ev;
   }

@@ -18,7 +18,7 @@
 #include "platform/debuggee.hpp"
 #include "platform/linux/debug_registers.hpp"
 #include "platform/linux/linux_process.hpp"
-#include "platform/linux/software_breakpoints.hpp"
+#include "platform/software_breakpoints.hpp"
 
 namespace rspstub::platform::linux_backend {
 

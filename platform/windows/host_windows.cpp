@@ -5,22 +5,17 @@
 #include <string>
 
 #include "platform/host.hpp"
+#include "platform/windows/ntdll.hpp"
 #include "platform/windows/wide_text.hpp"
 
 namespace rspstub::platform {
 
 namespace {
 
+using windows_backend::ntdll_function;
+
 using RtlGetVersionFn = LONG(WINAPI*)(OSVERSIONINFOW*);
 using WineGetVersionFn = const char*(CDECL*)();
-
-// ntdll's exports, looked up at run time (they are not in mingw's import libraries).
-template <class Fn>
-Fn ntdll_function(const char* name) noexcept {
-  HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
-  FARPROC p = ntdll != nullptr ? ::GetProcAddress(ntdll, name) : nullptr;
-  return reinterpret_cast<Fn>(reinterpret_cast<void*>(p));
-}
 
 std::string host_name() {
   wchar_t buf[256];
@@ -37,6 +32,7 @@ HostInfo host_info() {
   h.triple = "x86_64-pc-windows-gnu";
   h.pointer_size = 8;
   h.os_type = "windows";
+  h.gdb_osabi = "Windows";  // gdb's name for the Windows (PE, Win64 ABI) OS ABI
   h.hostname = host_name();
   OSVERSIONINFOW v{};
   v.dwOSVersionInfoSize = sizeof v;

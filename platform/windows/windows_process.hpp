@@ -32,6 +32,8 @@ class WindowsProcess final : public Process {
   Result<std::vector<std::byte>> auxv() override;
   Result<std::string> executable_path() override;
   Result<ProcessInfo> info() override;
+  // The TEB, from NtQueryInformationThread(ThreadBasicInformation).
+  Result<std::uint64_t> thread_information_block(int tid) override;
 
   // Whether the handle carries PROCESS_VM_WRITE | PROCESS_VM_OPERATION.
   bool can_write() const noexcept { return can_write_; }

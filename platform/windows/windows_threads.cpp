@@ -2,6 +2,7 @@
 // and GetThreadContext is only meaningful on a suspended one: so no register is known.
 #include <algorithm>
 
+#include "platform/windows/ntdll.hpp"
 #include "platform/windows/toolhelp.hpp"
 #include "platform/windows/wide_text.hpp"
 #include "platform/windows/windows_process.hpp"
@@ -24,7 +25,40 @@ GetThreadDescriptionFn get_thread_description() noexcept {
   return fn;
 }
 
+// NtQueryInformationThread with ThreadBasicInformation (class 0) fills this (ntdll's layout;
+// winternl.h does not declare it).
+struct ThreadBasicInformation {
+  LONG exit_status;
+  PVOID teb_base_address;
+  struct {
+    HANDLE process;
+    HANDLE thread;
+  } client_id;
+  ULONG_PTR affinity_mask;
+  LONG priority;
+  LONG base_priority;
+};
+using NtQueryInformationThreadFn = LONG(WINAPI*)(HANDLE, int, PVOID, ULONG, PULONG);
+constexpr int kThreadBasicInformation = 0;
+
 }  // namespace
+
+Result<std::uint64_t> WindowsProcess::thread_information_block(int tid) {
+  if (tid <= 0 || !owns_thread(static_cast<DWORD>(tid)))
+    return alive() ? Error::no_such_thread : Error::process_gone;
+  static const auto query =
+      ntdll_function<NtQueryInformationThreadFn>("NtQueryInformationThread");
+  if (query == nullptr) return Error::not_supported;
+  UniqueHandle thread(::OpenThread(THREAD_QUERY_INFORMATION, FALSE, static_cast<DWORD>(tid)));
+  if (!thread.valid()) {
+    thread = UniqueHandle(::OpenThread(THREAD_QUERY_LIMITED_INFORMATION, FALSE, static_cast<DWORD>(tid)));
+    if (!thread.valid()) return failure(::GetLastError());
+  }
+  ThreadBasicInformation info{};
+  const LONG status = query(thread.get(), kThreadBasicInformation, &info, sizeof info, nullptr);
+  if (status < 0) return alive() ? Error::permission : Error::process_gone;  // an NTSTATUS error
+  return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(info.teb_base_address));
+}
 
 // Snapshot order is creation order, so the main thread (the first one) comes first.
 Result<std::vector<int>> WindowsProcess::threads() {

@@ -6,10 +6,12 @@
 
 #include "platform/linux/debug_registers.hpp"
 #include "platform/linux/ptrace_regs.hpp"
-#include "platform/linux/software_breakpoints.hpp"
+#include "platform/software_breakpoints.hpp"
 
 namespace reg = rspstub::platform::x86_64;
 using namespace rspstub::platform::linux_backend;
+using rspstub::platform::kInt3;
+using rspstub::platform::SoftwareBreakpoints;
 using rspstub::platform::BreakpointType;
 
 BOOST_AUTO_TEST_SUITE(debuggee_pure)

@@ -67,6 +67,22 @@ BOOST_FIXTURE_TEST_CASE(reads_a_global_that_changes_while_it_runs, Attached) {
   BOOST_TEST(second > first);
 }
 
+// qGetTIBAddr's source: the TEB the demo's main thread sees itself (NtCurrentTeb), and whose
+// NT_TIB.Self field (offset 0x30 on x64) points back at it.
+BOOST_FIXTURE_TEST_CASE(finds_the_thread_information_block, Attached) {
+  const int main_tid = static_cast<int>(child.value("main_tid"));
+  auto teb = proc->thread_information_block(main_tid);
+  BOOST_REQUIRE_MESSAGE(teb.ok(), "thread_information_block: " << platform::to_string(teb.error()));
+  BOOST_TEST(*teb == child.value("main_teb"));
+  BOOST_TEST(read_u64(*teb + 0x30) == *teb);
+  auto ticker = proc->thread_information_block(static_cast<int>(child.value("ticker_tid")));
+  BOOST_REQUIRE(ticker.ok());
+  BOOST_TEST(*ticker != *teb);
+  BOOST_TEST(proc->thread_information_block(0).error() == Error::no_such_thread);
+  BOOST_TEST(proc->thread_information_block(static_cast<int>(::GetCurrentThreadId())).error() ==
+             Error::no_such_thread);  // a thread of another process
+}
+
 BOOST_FIXTURE_TEST_CASE(follows_a_pointer_to_the_heap, Attached) {
   BOOST_TEST(read_u64(child.value("g_message")) == child.value("message"));
   char text[64] = {};

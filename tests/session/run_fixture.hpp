@@ -1,17 +1,19 @@
 // A session over a controlled (scripted) process: the FakeDebuggee with the same layout as
-// fixture.hpp (see there), stopped after launch with SIGTRAP. deliver() plays the server: it
+// fixture.hpp (see there), stopped after launch with posix_signal::trap. deliver() plays the server: it
 // collects the debuggee's event, records it in the Target and hands the session its stop.
 #pragma once
 
-#include <csignal>
 #include <memory>
 #include <optional>
 
 #include "fixture.hpp"
 #include "platform/fake/fake_debuggee.hpp"
+#include "platform/signal_numbers.hpp"
 #include "stub/target.hpp"
 
 namespace rspstub::test {
+
+namespace posix_signal = platform::posix_signal;
 
 struct RunFixture {
   static constexpr int kPid = 0x1092;
@@ -47,7 +49,7 @@ struct RunFixture {
     proc.set_info(info);
     platform::StopEvent initial;
     initial.tid = kPid;
-    initial.signal = SIGTRAP;
+    initial.signal = posix_signal::trap;
     target.emplace(dbg, initial);
     target->set_launched(true);
     restart();

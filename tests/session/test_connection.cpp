@@ -1,5 +1,7 @@
 // The Asio connection with a controlled process: a stop that arrives while a reply is being
-// written goes out after it, whole, never interleaved (over a local socket pair).
+// written goes out after it, whole, never interleaved (over a 127.0.0.1 TCP pair with small
+// socket buffers, so the big reply cannot be buffered whole; TCP rather than a Unix socket pair
+// because Windows has no AF_UNIX socketpair).
 #include <boost/test/unit_test.hpp>
 
 #include <boost/asio.hpp>
@@ -9,7 +11,23 @@
 
 using namespace rspstub::test;
 namespace asio = boost::asio;
-using Socket = asio::local::stream_protocol::socket;
+using Socket = asio::ip::tcp::socket;
+
+namespace {
+
+// Connects `ours` and `client` over 127.0.0.1, each with 8 KiB socket buffers.
+void connect_loopback_pair(asio::io_context& io, Socket& ours, Socket& client) {
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::address_v4::loopback(), 0});
+  client.open(asio::ip::tcp::v4());
+  client.set_option(asio::socket_base::receive_buffer_size(8192));
+  client.set_option(asio::socket_base::send_buffer_size(8192));
+  client.connect(acceptor.local_endpoint());
+  acceptor.accept(ours);
+  ours.set_option(asio::socket_base::receive_buffer_size(8192));
+  ours.set_option(asio::socket_base::send_buffer_size(8192));
+}
+
+}  // namespace
 
 BOOST_FIXTURE_TEST_CASE(stop_during_a_write_follows_that_write, RunFixture) {
   constexpr std::uint64_t kBig = 0x80000;  // a 1 MiB hex reply: far more than a socket buffers
@@ -17,14 +35,14 @@ BOOST_FIXTURE_TEST_CASE(stop_during_a_write_follows_that_write, RunFixture) {
   config.packet_size = 2 * kBig + 64;
   asio::io_context io;
   Socket ours(io), client(io);
-  asio::local::connect_pair(ours, client);
+  connect_loopback_pair(io, ours, client);
   bool ended = false;
   auto connection = std::make_shared<rspstub::stub::Connection<Socket>>(
       std::move(ours), *target, config, log, [&](const std::string&) { ended = true; });
   connection->start();
 
   // Resume, then (while it runs) ask for the big read, and let the stub start writing it.
-  queue_stop(rspstub::platform::StopReason::breakpoint, SIGTRAP, kPid, 0x400150);
+  queue_stop(rspstub::platform::StopReason::breakpoint, posix_signal::trap, kPid, 0x400150);
   const std::string requests = frame("vCont;c") + frame("m10000000,80000");
   asio::write(client, asio::buffer(requests));
   for (int i = 0; i < 50; ++i) io.poll();

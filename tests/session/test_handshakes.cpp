@@ -54,7 +54,7 @@ BOOST_FIXTURE_TEST_CASE(gdb13_target_remote_opening, SessionFixture) {
   // From here on: no acks.
   BOOST_TEST(wire->send("Hgp0.0") == "$OK#9a");
   const std::string xml = read_xfer(*this, "features:read:target.xml", 0x1000);
-  BOOST_TEST(xml == std::string(rspstub::stub::x86_64_target_xml()));
+  BOOST_TEST(xml == rspstub::stub::x86_64_target_xml(rspstub::platform::host_info().gdb_osabi));
   BOOST_TEST(xml.find("<architecture>i386:x86-64</architecture>") != std::string::npos);
   BOOST_TEST(ask("QNonStop:0") == "");
   BOOST_TEST(ask("qTStatus") == "");
@@ -80,8 +80,31 @@ BOOST_FIXTURE_TEST_CASE(gdb13_target_remote_opening, SessionFixture) {
 BOOST_FIXTURE_TEST_CASE(target_xml_in_small_chunks_reassembles, SessionFixture) {
   go_no_ack();
   BOOST_TEST(read_xfer(*this, "features:read:target.xml", 7) ==
-             std::string(rspstub::stub::x86_64_target_xml()));
+             rspstub::stub::x86_64_target_xml(rspstub::platform::host_info().gdb_osabi));
   BOOST_TEST(ask("qXfer:features:read:other.xml:0,100") == "E09");
+}
+
+// The OS ABI comes from the host (Windows: "Windows", so gdb uses the Win64 ABI and asks for
+// qGetTIBAddr); everything else in the description is the same.
+BOOST_AUTO_TEST_CASE(target_xml_names_the_hosts_os_abi) {
+  const std::string host_osabi = rspstub::platform::host_info().gdb_osabi;
+  BOOST_TEST(!host_osabi.empty());
+  const std::string served = rspstub::stub::x86_64_target_xml(host_osabi);
+  BOOST_TEST(served.find("<osabi>" + host_osabi + "</osabi>") != std::string::npos);
+  const std::string linux_xml = rspstub::stub::x86_64_target_xml("GNU/Linux");
+  const std::string windows_xml = rspstub::stub::x86_64_target_xml("Windows");
+  BOOST_TEST(linux_xml.find("<osabi>GNU/Linux</osabi>") != std::string::npos);
+  BOOST_TEST(windows_xml.find("<osabi>Windows</osabi>") != std::string::npos);
+  BOOST_TEST(windows_xml.find("GNU/Linux") == std::string::npos);
+  BOOST_TEST(linux_xml.size() - windows_xml.size() == std::string("GNU/Linux").size() - 7);
+}
+
+// qGetTIBAddr: the fake process has no thread information block (as on Linux): empty reply.
+BOOST_FIXTURE_TEST_CASE(tib_address_is_not_supported_without_one, SessionFixture) {
+  go_no_ack();
+  BOOST_TEST(ask("qGetTIBAddr:1092") == "");
+  BOOST_TEST(ask("qGetTIBAddr:zz") == "E01");  // malformed
+  BOOST_TEST(ask("qGetTIBAddr:0") == "E0b");   // no such thread id: invalid argument
 }
 
 BOOST_FIXTURE_TEST_CASE(lldb19_gdb_remote_opening, SessionFixture) {

@@ -51,7 +51,7 @@ BOOST_AUTO_TEST_CASE(gdb_continue_to_a_breakpoint) {
   gdb_handshake();
   BOOST_TEST(ask("Z0,400150,1") == "OK");
   BOOST_TEST(dbg.breakpoints().size() == 1u);
-  queue_stop(StopReason::breakpoint, SIGTRAP, kPid, 0x400150);
+  queue_stop(StopReason::breakpoint, posix_signal::trap, kPid, 0x400150);
   BOOST_TEST(send_raw("vCont;c:p1092.-1") == "");  // no reply until it stops
   BOOST_TEST(dbg.running());
   BOOST_TEST(deliver() == "T05swbreak:;" + expedited(kRbp, kRsp, 0x400150) +
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(gdb_continue_to_a_breakpoint) {
 
 BOOST_AUTO_TEST_CASE(gdb_step_reports_the_stepping_thread) {
   gdb_handshake();
-  queue_stop(StopReason::single_step, SIGTRAP, kTicker, 0x400204);
+  queue_stop(StopReason::single_step, posix_signal::trap, kTicker, 0x400204);
   BOOST_TEST(send_raw("vCont;s:p1092.1093") == "");
   const std::string stop = deliver();
   BOOST_TEST(stop.starts_with("T05"));
@@ -83,12 +83,12 @@ BOOST_AUTO_TEST_CASE(gdb_step_reports_the_stepping_thread) {
 
 BOOST_AUTO_TEST_CASE(lldb_breakpoint_step_and_thread_list) {
   lldb_handshake();
-  queue_stop(StopReason::breakpoint, SIGTRAP, kPid, 0x400150);
+  queue_stop(StopReason::breakpoint, posix_signal::trap, kPid, 0x400150);
   BOOST_TEST(send_raw("vCont;c:p1092.-1") == "");
   BOOST_TEST(deliver() == "T05" + expedited(kRbp, kRsp, 0x400150) +
                               "thread:p1092.1092;threads:1092,1093;thread-pcs:0000000000400150,"
                               "0000000000400200;reason:breakpoint;");
-  queue_stop(StopReason::single_step, SIGTRAP, kPid, 0x400152);
+  queue_stop(StopReason::single_step, posix_signal::trap, kPid, 0x400152);
   BOOST_TEST(send_raw("vCont;s:p1092.1092") == "");
   const std::string step = deliver();
   BOOST_TEST(step.ends_with("reason:trace;"));
@@ -98,36 +98,36 @@ BOOST_AUTO_TEST_CASE(lldb_breakpoint_step_and_thread_list) {
 BOOST_AUTO_TEST_CASE(lldb_without_multiprocess_gets_plain_ids) {
   go_no_ack();
   ask("QThreadSuffixSupported");
-  queue_stop(StopReason::signal, SIGSEGV, kPid, 0x400160);
+  queue_stop(StopReason::signal, posix_signal::segv, kPid, 0x400160);
   BOOST_TEST(send_raw("vCont;c") == "");
   BOOST_TEST(deliver() == "T0b" + expedited(kRbp, kRsp, 0x400160) +
                               "thread:1092;reason:signal;");
-  // A signal outside gdb's low range keeps lldb's (host) number: SIGUSR1 is 10 = 0x0a.
-  queue_stop(StopReason::signal, SIGUSR1, kPid, 0x400160);
+  // A signal outside gdb's low range keeps lldb's (host) number: posix_signal::usr1 is 10 = 0x0a.
+  queue_stop(StopReason::signal, posix_signal::usr1, kPid, 0x400160);
   BOOST_TEST(send_raw("vCont;C0a:1092") == "");
-  BOOST_TEST(dbg.resumes().back().at(0).signal == SIGUSR1);
+  BOOST_TEST(dbg.resumes().back().at(0).signal == posix_signal::usr1);
   BOOST_TEST(deliver().starts_with("T0a"));
 }
 
 BOOST_AUTO_TEST_CASE(gdb_signal_numbers_are_translated) {
   gdb_handshake();
-  queue_stop(StopReason::signal, SIGUSR1, kPid, 0x400160);
+  queue_stop(StopReason::signal, posix_signal::usr1, kPid, 0x400160);
   BOOST_TEST(send_raw("c") == "");
-  BOOST_TEST(deliver().starts_with("T1e"));  // gdb's SIGUSR1 is 30
-  queue_stop(StopReason::signal, SIGCHLD, kPid, 0x400160);
+  BOOST_TEST(deliver().starts_with("T1e"));  // gdb's posix_signal::usr1 is 30
+  queue_stop(StopReason::signal, posix_signal::chld, kPid, 0x400160);
   BOOST_TEST(send_raw("vCont;C1e:p1092.1092;c:p1092.-1") == "");
   const auto& acts = dbg.resumes().back();
   BOOST_REQUIRE_EQUAL(acts.size(), 2u);
-  BOOST_TEST(acts[0].signal == SIGUSR1);
+  BOOST_TEST(acts[0].signal == posix_signal::usr1);
   BOOST_TEST(acts[0].tid == kPid);
   BOOST_TEST(acts[1].tid == -1);
-  BOOST_TEST(deliver().starts_with("T14"));  // gdb's SIGCHLD is 20
+  BOOST_TEST(deliver().starts_with("T14"));  // gdb's posix_signal::chld is 20
 }
 
 BOOST_AUTO_TEST_CASE(ack_mode_resume_is_acked_and_answered_later) {
   ask("qSupported:multiprocess+");  // before no-ack: replies carry a leading +
   wire->feed("+");
-  queue_stop(StopReason::single_step, SIGTRAP, kPid, 0x400124);
+  queue_stop(StopReason::single_step, posix_signal::trap, kPid, 0x400124);
   BOOST_TEST(wire->send("s") == "+");
   BOOST_TEST(wire->feed("-") == "");  // nothing to repeat while it runs
   const std::string stop = deliver();
@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(death_by_signal_is_reported_with_x) {
   StopEvent ev;
   ev.kind = StopEvent::Kind::signalled;
   ev.tid = kPid;
-  ev.signal = SIGSEGV;
+  ev.signal = posix_signal::segv;
   dbg.queue_event(ev);
   BOOST_TEST(send_raw("c") == "");
   BOOST_TEST(deliver() == "X0b");
@@ -248,7 +248,7 @@ BOOST_AUTO_TEST_CASE(watchpoints_and_their_stop_replies) {
   BOOST_TEST(ask("Z2,600050,4") == "E0b");  // all four debug registers taken
   StopEvent ev;
   ev.tid = kPid;
-  ev.signal = SIGTRAP;
+  ev.signal = posix_signal::trap;
   ev.reason = StopReason::watchpoint;
   ev.watch_address = 0x600030;
   ev.watch_kind = WatchKind::read;
@@ -269,7 +269,7 @@ BOOST_AUTO_TEST_CASE(lldb_watchpoint_stop_has_reason_and_description) {
   BOOST_TEST(ask("Z2,600010,4") == "OK");
   StopEvent ev;
   ev.tid = kPid;
-  ev.signal = SIGTRAP;
+  ev.signal = posix_signal::trap;
   ev.reason = StopReason::watchpoint;
   ev.watch_address = 0x600010;
   dbg.queue_event(ev);
@@ -300,28 +300,28 @@ BOOST_AUTO_TEST_CASE(register_writes) {
 
 BOOST_AUTO_TEST_CASE(legacy_resume_forms) {
   gdb_handshake();
-  queue_stop(StopReason::breakpoint, SIGTRAP, kPid, 0x400170);
+  queue_stop(StopReason::breakpoint, posix_signal::trap, kPid, 0x400170);
   BOOST_TEST(send_raw("c400160") == "");  // resume at an address: the PC is set first
   BOOST_TEST(dbg.register_writes() == 1);
   deliver();
   BOOST_TEST(ask("Hcp1092.1093") == "OK");
-  queue_stop(StopReason::single_step, SIGTRAP, kTicker, 0x400204);
-  BOOST_TEST(send_raw("S0b") == "");  // step the Hc thread with SIGSEGV
+  queue_stop(StopReason::single_step, posix_signal::trap, kTicker, 0x400204);
+  BOOST_TEST(send_raw("S0b") == "");  // step the Hc thread with posix_signal::segv
   const auto& acts = dbg.resumes().back();
   BOOST_TEST(acts.at(0).tid == kTicker);
-  BOOST_TEST(acts.at(0).signal == SIGSEGV);
+  BOOST_TEST(acts.at(0).signal == posix_signal::segv);
   BOOST_TEST((acts.at(0).kind == ResumeAction::Kind::step));
   deliver();
-  queue_stop(StopReason::signal, SIGINT, kPid, 0x400170);
+  queue_stop(StopReason::signal, posix_signal::int_, kPid, 0x400170);
   BOOST_TEST(send_raw("C02;400180") == "");
-  BOOST_TEST(dbg.resumes().back().at(0).signal == SIGINT);
+  BOOST_TEST(dbg.resumes().back().at(0).signal == posix_signal::int_);
   BOOST_TEST(dbg.resumes().back().at(0).tid == -1);
 }
 
 BOOST_AUTO_TEST_CASE(pass_and_program_signals) {
   gdb_handshake();
   BOOST_TEST(ask("QPassSignals:e;14;1e;") == "OK");  // gdb: ALRM, CHLD, USR1
-  BOOST_TEST((dbg.pass_signals() == std::vector<int>{SIGALRM, SIGCHLD, SIGUSR1}));
+  BOOST_TEST((dbg.pass_signals() == std::vector<int>{posix_signal::alrm, posix_signal::chld, posix_signal::usr1}));
   BOOST_TEST(ask("QPassSignals:") == "OK");
   BOOST_TEST(dbg.pass_signals().empty());
   BOOST_TEST(ask("QProgramSignals:0;1;3;4;6") == "OK");
@@ -330,7 +330,7 @@ BOOST_AUTO_TEST_CASE(pass_and_program_signals) {
 
 BOOST_AUTO_TEST_CASE(siginfo_of_the_stopped_thread) {
   gdb_handshake();
-  queue_stop(StopReason::breakpoint, SIGTRAP, kPid, 0x400150);
+  queue_stop(StopReason::breakpoint, posix_signal::trap, kPid, 0x400150);
   send_raw("vCont;c:p1092.-1");
   deliver();
   const std::string reply = ask("qXfer:siginfo:read::0,200");
@@ -338,14 +338,14 @@ BOOST_AUTO_TEST_CASE(siginfo_of_the_stopped_thread) {
   BOOST_TEST(reply[0] == 'l');
   const std::string info = unescape(reply.substr(1));
   BOOST_REQUIRE_EQUAL(info.size(), 128u);
-  BOOST_TEST(int(info[0]) == SIGTRAP);
+  BOOST_TEST(int(info[0]) == posix_signal::trap);
   BOOST_TEST(int(info[8]) == 1);  // TRAP_BRKPT
   BOOST_TEST(ask("qXfer:siginfo:read::0,10").starts_with("m"));
 }
 
 BOOST_AUTO_TEST_CASE(jthreadsinfo_as_lldb_server_sends_it) {
   lldb_handshake();
-  queue_stop(StopReason::breakpoint, SIGTRAP, kPid, 0x400150);
+  queue_stop(StopReason::breakpoint, posix_signal::trap, kPid, 0x400150);
   send_raw("vCont;c:p1092.-1");
   deliver();
   const std::string json = unescape(ask("jThreadsInfo"));
@@ -391,7 +391,7 @@ BOOST_AUTO_TEST_CASE(read_only_refuses_writes_but_runs) {
   BOOST_TEST(ask("G00") == "E0c");
   BOOST_TEST(dbg.breakpoints().empty());
   BOOST_TEST(dbg.register_writes() == 0);
-  queue_stop(StopReason::single_step, SIGTRAP, kPid, 0x400124);
+  queue_stop(StopReason::single_step, posix_signal::trap, kPid, 0x400124);
   BOOST_TEST(send_raw("vCont;s:p1092.1092") == "");
   BOOST_TEST(deliver().starts_with("T05"));
 }

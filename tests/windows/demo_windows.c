@@ -8,6 +8,7 @@
  *   readonly    one committed page, PAGE_READONLY, filled with the same pattern
  *   reserved    64 KiB reserved, never committed
  *
+ * It also reports its main thread's TEB (NtCurrentTeb), which qGetTIBAddr must find.
  * It prints "key value" lines (pid, addresses in hex), then "ready", and runs until its
  * standard input ends (the test closes it) or it is killed.
  */
@@ -74,6 +75,7 @@ int main(void) {
   printf("pid %lu\n", GetCurrentProcessId());
   printf("main_tid %lu\n", GetCurrentThreadId());
   printf("ticker_tid %lu\n", GetThreadId(thread));
+  printf("main_teb %p\n", (void *)NtCurrentTeb());
   printf("page_size %lu\n", (unsigned long)page);
   printf("g_counter %p\n", (void *)&g_counter);
   printf("g_message %p\n", (void *)&g_message);

@@ -103,6 +103,17 @@ def run(client, values):
         check(re.search(rf"(^m|,)(p{pid:x}\.)?{tid:x}(,|$)", threads),
               f"qfThreadInfo: {key} {tid:#x} missing from {threads!r}")
 
+    # qGetTIBAddr (gdb for Windows asks it first): the main thread's TEB, whose NT_TIB.Self
+    # field (offset 0x30) points back at it.
+    main_tid = int(values["main_tid"])
+    tib = client.request(f"qGetTIBAddr:{main_tid:x}").decode()
+    check(re.fullmatch(r"[0-9a-f]+", tib) is not None and int(tib, 16) == int(values["main_teb"], 16),
+          f"qGetTIBAddr:{main_tid:x}: expected {values['main_teb']}, got {tib!r}")
+    self_pointer = int.from_bytes(client.read_memory(int(tib, 16) + 0x30, 8), "little")
+    check(self_pointer == int(tib, 16), f"TEB.Self at {tib}+0x30 reads {self_pointer:#x}")
+    reply = client.request("qGetTIBAddr:7fffffff")
+    check(is_error_reply(reply), f"qGetTIBAddr of no thread: expected an error, got {reply!r}")
+
     reply = client.request(f"M{counter:x},1:00")
     check(is_error_reply(reply), f"M in --no-stop mode: expected an error, got {reply!r}")
     again = int.from_bytes(client.read_memory(counter, 8), "little")

@@ -1,8 +1,8 @@
-#include "platform/linux/software_breakpoints.hpp"
+#include "platform/software_breakpoints.hpp"
 
 #include <algorithm>
 
-namespace rspstub::platform::linux_backend {
+namespace rspstub::platform {
 
 std::vector<SoftwareBreakpoints::Entry>::const_iterator SoftwareBreakpoints::first_at_or_after(
     std::uint64_t addr) const noexcept {
@@ -41,4 +41,4 @@ void SoftwareBreakpoints::keep_in_place(std::uint64_t addr, std::span<std::byte>
   }
 }
 
-}  // namespace rspstub::platform::linux_backend
+}  // namespace rspstub::platform

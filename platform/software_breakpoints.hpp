@@ -1,5 +1,6 @@
 // The table of inserted software breakpoints (int3): address -> the original byte it replaced.
-// A sorted vector, so reads can be patched with a binary search and no allocation.
+// Shared by the Linux and Windows backends. A sorted vector, so reads can be patched with a
+// binary search and no allocation.
 #pragma once
 
 #include <cstddef>
@@ -7,7 +8,7 @@
 #include <span>
 #include <vector>
 
-namespace rspstub::platform::linux_backend {
+namespace rspstub::platform {
 
 inline constexpr std::byte kInt3{0xcc};
 
@@ -37,4 +38,4 @@ class SoftwareBreakpoints {
   std::vector<Entry> entries_;
 };
 
-}  // namespace rspstub::platform::linux_backend
+}  // namespace rspstub::platform
