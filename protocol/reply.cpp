@@ -148,6 +148,12 @@ void ReplyBuffer::finish() {
   finished_ = true;
 }
 
+void ReplyBuffer::continue_packet() noexcept {
+  size_ = 0;
+  packet_start_ = 0;
+  staged_n_ = 0;
+}
+
 std::string_view ReplyBuffer::payload() const noexcept {
   std::string_view p = packet();
   if (p.size() < 1) return {};

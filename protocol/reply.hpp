@@ -54,6 +54,14 @@ class ReplyBuffer {
 
   void finish();
 
+  // Streaming one long packet in pieces (the payload is still one packet on the wire):
+  // take_partial() hands out what has been written so far, unfinished; once the caller has sent
+  // it, continue_packet() empties the buffer for the next piece while keeping the running
+  // checksum, and finish() ends the packet with the checksum of all of it. A streamed packet
+  // cannot be sent again (packet() then holds only its last piece): stream only without acks.
+  std::string_view take_partial() noexcept { return wire(); }
+  void continue_packet() noexcept;
+
   // The whole packet as it goes on the wire (with the leading ack if any).
   std::string_view wire() const noexcept { return {data_.get(), size_}; }
   // The packet without its leading ack: what a `-` asks to be sent again.

@@ -11,6 +11,10 @@ struct SessionConfig {
   std::size_t packet_size = 0x40000;
   bool no_stop = true;     // inspection only: never stop the target, refuse writes
   bool read_only = false;  // refuse every write
+  // A memory read larger than this many target bytes is sent in pieces of this size (without
+  // acks only): the next piece is read from the target while the client receives the last, and
+  // each piece stays in the CPU cache from read to send. 0: always one piece.
+  std::size_t stream_chunk = 64 * 1024;
 };
 
 }  // namespace rspstub::stub

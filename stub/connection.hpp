@@ -56,12 +56,12 @@ class Connection : public StopListener,
     if (stop_pending_) {
       stop_pending_ = false;
       const Session::Step step = session_.target_stopped();
-      if (!step.output.empty()) return write(step.output, step.close);
+      if (!step.output.empty()) return write(step);
     }
     while (!pending_.empty()) {
       const Session::Step step = session_.feed(pending_);
       pending_ = pending_.subspan(step.consumed);
-      if (!step.output.empty()) return write(step.output, step.close);
+      if (!step.output.empty()) return write(step);
       if (step.close) return finish("closed by the session");
     }
     if (!reading_) read();
@@ -81,13 +81,21 @@ class Connection : public StopListener,
                             });
   }
 
-  void write(std::string_view output, bool close) {
+  // Sends a step's output. A step that leaves its reply unfinished (step.more) is followed
+  // at once by the reply's next piece, so nothing (a stop reply, the next request) can come
+  // between the pieces of one packet.
+  void write(const Session::Step& step) {
     writing_ = true;
     boost::asio::async_write(
-        stream_, boost::asio::buffer(output.data(), output.size()),
-        [self = this->shared_from_this(), close](boost::system::error_code ec, std::size_t) {
+        stream_, boost::asio::buffer(step.output.data(), step.output.size()),
+        [self = this->shared_from_this(), close = step.close, more = step.more](
+            boost::system::error_code ec, std::size_t) {
+          if (ec) {
+            self->writing_ = false;
+            return self->finish(ec.message());
+          }
+          if (more) return self->write(self->session_.continue_reply());
           self->writing_ = false;
-          if (ec) return self->finish(ec.message());
           if (close) return self->finish("session ended");
           self->pump();
         });

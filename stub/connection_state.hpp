@@ -19,6 +19,14 @@ enum class XDialect : std::uint8_t {
   lldb_bare,     // LLDB <= 19's x, after its `x0,0` probe got OK: escaped binary, no prefix
 };
 
+// The rest of a memory read being streamed (SessionConfig::stream_chunk): where the next piece
+// starts and how many target bytes are still to come.
+struct StreamedRead {
+  std::uint64_t addr = 0;
+  std::size_t remaining = 0;  // 0: no read is being streamed
+  protocol::StagedEncoding encoding = protocol::StagedEncoding::hex;
+};
+
 struct ConnectionState {
   bool no_ack = false;
   bool multiprocess = false;          // both sides agreed on p<pid>.<tid> thread ids
@@ -36,6 +44,7 @@ struct ConnectionState {
   std::vector<int> thread_list;       // snapshot paged out by qfThreadInfo/qsThreadInfo
   std::size_t thread_list_pos = 0;
   bool close_after_reply = false;     // D, k: reply, then end the connection
+  StreamedRead streamed_read;         // m/x reply still being sent in pieces
   bool awaiting_stop = false;         // a resume was accepted: the next reply is its stop reply
   bool no_reply = false;              // this packet gets no reply at all (gdb's k in extended mode)
   platform::HostFiles host_files;     // vFile: this connection's open files and fs view

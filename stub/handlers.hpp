@@ -9,6 +9,7 @@
 namespace rspstub::stub::handlers {
 
 // handlers_memory.cpp
+bool continue_streamed_read(Context&);                  // the next piece of a streamed m/x
 void read_memory_hex(Context&, std::string_view args);     // m
 void read_memory_binary(Context&, std::string_view args);  // x
 void write_memory_hex(Context&, std::string_view args);    // M

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "stub/dispatch.hpp"
+#include "stub/handlers.hpp"
 
 namespace rspstub::stub {
 
@@ -78,6 +79,10 @@ Session::Step Session::feed(std::span<const char> in) {
     resendable_ = false;
     return {consumed, state_.no_ack ? std::string_view{} : std::string_view{"+"}, false};
   }
+  if (state_.streamed_read.remaining != 0) {
+    resendable_ = false;  // only the last piece would be left to resend
+    return {consumed, reply_.take_partial(), false, true};
+  }
   if (state_.awaiting_stop && !was_awaiting) {
     // A resume was accepted: only the ack now; the stop reply follows from target_stopped().
     resendable_ = false;
@@ -99,6 +104,15 @@ Session::Step Session::target_stopped() {
     target_.set_end_reported();
   }
   return reply_step(0);
+}
+
+Session::Step Session::continue_reply() {
+  if (state_.streamed_read.remaining == 0) return {};
+  reply_.continue_packet();
+  Context ctx{target_, target_.process(), config_, state_, reply_, log_};
+  if (handlers::continue_streamed_read(ctx)) return {0, reply_.take_partial(), false, true};
+  reply_.finish();
+  return {0, reply_.wire(), false, false};
 }
 
 void Session::handle_packet(std::string_view payload) {

@@ -2,6 +2,7 @@
 // The Asio connection (server.cpp) and the session tests drive it the same way:
 //
 //   while input remains: step = session.feed(input); send step.output; drop step.consumed bytes;
+//                        while step.more: step = session.continue_reply(); send step.output;
 //                        if step.close, end the connection.
 //
 // Each step handles at most one event (packet, ack, nack, interrupt), so pipelined requests are
@@ -41,6 +42,7 @@ class Session {
     std::size_t consumed = 0;
     std::string_view output;  // bytes to send (may be empty)
     bool close = false;       // end the connection after sending output
+    bool more = false;        // output is part of a reply: send it, then call continue_reply()
   };
 
   Step feed(std::span<const char> in);
@@ -48,6 +50,9 @@ class Session {
   // The Target has recorded an event (target().last_stop()). If this session is waiting for a
   // stop, returns its stop reply (consumed = 0) and stops waiting; otherwise no output.
   Step target_stopped();
+  // The next piece of a reply that a previous step left unfinished (step.more), once that
+  // step's output has been sent. Nothing else may be fed or sent in between.
+  Step continue_reply();
   // True while a resume of this session awaits its stop.
   bool awaiting_stop() const noexcept { return state_.awaiting_stop; }
 

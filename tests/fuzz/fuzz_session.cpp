@@ -215,6 +215,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool controlled = data[0] & 0x10;
   config.no_stop = !controlled && !(data[1] & 1);
   config.read_only = data[1] & 2;
+  // Streamed replies (no-ack mode): pieces of 16 bytes, 4 KiB, or the default.
+  constexpr std::size_t kStreamChunks[] = {16, 4096, 64 * 1024, 0};
+  config.stream_chunk = kStreamChunks[(data[0] >> 5) & 3];
   const unsigned kill_after = (data[1] >> 2) & 31;
   const bool with_threads = !(data[1] & 0x80);
   const unsigned max_chunk = data[2];
@@ -267,20 +270,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const bool acks_on = !session.state().no_ack;
       const std::size_t at = pos - in.size();
       const stub::Session::Step step = session.feed(in);
-      if (step.consumed > in.size()) fail("consumed more than it was given", step.output, at);
-      if (step.consumed == 0) fail("no progress on non-empty input", step.output, at);
-      check_output(step.output, acks_on, config.packet_size, at);
+      // A reply streamed in pieces is checked whole, as the client sees it.
+      std::string streamed;
+      std::string_view output = step.output;
+      if (step.more) {
+        if (acks_on) fail("reply streamed with acks on", step.output, at);
+        streamed.assign(step.output);
+        for (auto piece = step; piece.more;) {
+          piece = session.continue_reply();
+          if (piece.consumed != 0) fail("a streamed piece consumed input", piece.output, at);
+          streamed.append(piece.output);
+        }
+        output = streamed;
+      }
+      if (step.consumed > in.size()) fail("consumed more than it was given", output, at);
+      if (step.consumed == 0) fail("no progress on non-empty input", output, at);
+      check_output(output, acks_on, config.packet_size, at);
       const protocol::FrameDecoder::Step seen = shadow.feed(in);
-      if (seen.consumed != step.consumed) fail("consumed unlike a FrameDecoder", step.output, at);
-      if (seen.event == protocol::FrameEvent::packet && !step.output.empty())
-        check_read(shadow.payload(), body_of(step.output), session.state().x_dialect, proc,
-                   config.packet_size, step.output, at);
+      if (seen.consumed != step.consumed) fail("consumed unlike a FrameDecoder", output, at);
+      if (seen.event == protocol::FrameEvent::packet && !output.empty())
+        check_read(shadow.payload(), body_of(output), session.state().x_dialect, proc,
+                   config.packet_size, output, at);
       const auto& st = session.state();
       if (st.thread_list_pos > st.thread_list.size())
-        fail("thread list position past its end", step.output, at);
+        fail("thread list position past its end", output, at);
       in = in.subspan(step.consumed);
       if (step.close) return 0;
-      if (!step.output.empty() && ++replies == kill_after) proc.kill();
+      if (!output.empty() && ++replies == kill_after) proc.kill();
       // A resume waits for a stop: make one now, as the server would deliver it.
       if (controlled && session.awaiting_stop()) {
         dbg.interrupt();

@@ -29,6 +29,7 @@ struct Driver {
   stub::Session& session;
   bool closed = false;
   std::size_t steps = 0;
+  std::size_t pieces = 0;  // extra pieces of streamed replies
 
   std::string feed(std::string_view bytes) {
     std::string out;
@@ -36,6 +37,11 @@ struct Driver {
       auto step = session.feed({bytes.data(), bytes.size()});
       ++steps;
       out.append(step.output);
+      for (auto piece = step; piece.more;) {  // a reply streamed in pieces
+        piece = session.continue_reply();
+        ++pieces;
+        out.append(piece.output);
+      }
       bytes.remove_prefix(step.consumed);
       if (step.close) {
         closed = true;

@@ -1,0 +1,139 @@
+// Streamed m/x replies (SessionConfig::stream_chunk): a long read is sent in pieces, read from
+// the target piece by piece, and the client sees exactly the one packet it would have got
+// whole. Only without acks, only when packets are not being logged.
+#include <boost/test/unit_test.hpp>
+
+#include "fixture.hpp"
+
+using namespace rspstub;
+using namespace rspstub::test;
+
+namespace {
+
+struct StreamingFixture : SessionFixture {
+  StreamingFixture() {
+    config.stream_chunk = 0x100;
+    restart();
+  }
+
+  // Feeds one packet and collects the first step and every further piece by hand, so the
+  // pieces themselves can be inspected.
+  std::vector<std::string> pieces_of(std::string_view payload) {
+    const std::string in = frame(payload);
+    std::vector<std::string> pieces;
+    auto step = session->feed({in.data(), in.size()});
+    BOOST_REQUIRE(step.consumed == in.size());
+    pieces.emplace_back(step.output);
+    while (step.more) {
+      step = session->continue_reply();
+      BOOST_TEST(step.consumed == 0u);
+      pieces.emplace_back(step.output);
+    }
+    return pieces;
+  }
+
+  static std::string joined(const std::vector<std::string>& pieces) {
+    std::string all;
+    for (const auto& p : pieces) all += p;
+    return all;
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(streaming, StreamingFixture)
+
+BOOST_AUTO_TEST_CASE(a_long_read_goes_out_in_pieces_that_make_one_packet) {
+  go_no_ack();
+  // 0x800 bytes in pieces of 0x100: eight pieces, the first opens the packet, only the last
+  // closes it, and the whole is the exact packet with one checksum.
+  const auto pieces = pieces_of("x600010,800");
+  BOOST_TEST(pieces.size() == 8u);
+  BOOST_TEST(pieces.front().front() == '$');
+  for (std::size_t i = 0; i + 1 < pieces.size(); ++i)
+    BOOST_TEST(pieces[i].find('#') == std::string::npos);  // '#' in data is always escaped
+  BOOST_TEST(unescape(payload_of(joined(pieces))) == "b" + pattern(0x600010, 0x800));
+
+  const auto hex = pieces_of("m600010,800");
+  BOOST_TEST(hex.size() == 8u);
+  BOOST_TEST(payload_of(joined(hex)) == to_hex(pattern(0x600010, 0x800)));
+}
+
+BOOST_AUTO_TEST_CASE(streamed_and_whole_replies_are_byte_identical) {
+  go_no_ack();
+  const std::string streamed_x = wire->send("x600001,1fff");
+  const std::string streamed_m = wire->send("m600001,1fff");
+  BOOST_TEST(wire->pieces > 0u);
+  config.stream_chunk = 0;  // never stream
+  restart();
+  go_no_ack();
+  BOOST_TEST(wire->send("x600001,1fff") == streamed_x);
+  BOOST_TEST(wire->send("m600001,1fff") == streamed_m);
+  BOOST_TEST(wire->pieces == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(with_acks_a_reply_is_never_streamed) {
+  // A `-` may ask for the reply again: it must still be whole.
+  wire->feed("+");
+  const std::string reply = wire->send("x600000,800");
+  BOOST_TEST(wire->pieces == 0u);
+  BOOST_TEST(unescape(payload_of(reply, true)) == "b" + pattern(0x600000, 0x800));
+  wire->feed("-");  // the resend is the same packet
+  BOOST_TEST(wire->feed("-") == reply.substr(1));
+}
+
+BOOST_AUTO_TEST_CASE(a_read_running_into_a_gap_ends_the_packet_with_the_readable_prefix) {
+  go_no_ack();
+  // 0x601c80 + 0x800 runs past the end of the rw region (0x602000) in the fourth piece.
+  BOOST_TEST(unescape(ask("x601c80,800")) == "b" + pattern(0x601c80, 0x380));
+  BOOST_TEST(ask("m601c80,800") == to_hex(pattern(0x601c80, 0x380)));
+  // Ending exactly at a piece boundary: the next piece reads nothing and ends the packet.
+  BOOST_TEST(unescape(ask("x601d00,800")) == "b" + pattern(0x601d00, 0x300));
+  // Nothing readable at all: an error, never streamed.
+  BOOST_TEST(ask("x602000,800") == "E04");
+}
+
+BOOST_AUTO_TEST_CASE(a_process_dying_mid_reply_gets_a_valid_shorter_reply) {
+  go_no_ack();
+  const std::string in = frame("x600000,800");
+  auto step = session->feed({in.data(), in.size()});
+  BOOST_REQUIRE(step.more);
+  std::string all(step.output);
+  proc.kill();  // the target exits between two pieces
+  while (step.more) {
+    step = session->continue_reply();
+    all += step.output;
+  }
+  BOOST_TEST(unescape(payload_of(all)) == "b" + pattern(0x600000, 0x100));
+  // The next request sees the dead process.
+  BOOST_TEST(ask("m600000,4") == "E06");
+}
+
+BOOST_AUTO_TEST_CASE(pipelined_requests_after_a_streamed_reply_are_answered_in_order) {
+  go_no_ack();
+  const std::string out = wire->feed(frame("x600000,400") + frame("m600000,2") + frame("qC"));
+  const std::string expected_first_payload = "b" + pattern(0x600000, 0x400);
+  // Split the three packets: each ends with '#' and two checksum digits.
+  std::vector<std::string> packets;
+  std::size_t at = 0;
+  while (at < out.size()) {
+    const std::size_t hash = out.find('#', at);
+    BOOST_REQUIRE(hash != std::string::npos);
+    packets.push_back(out.substr(at, hash + 3 - at));
+    at = hash + 3;
+  }
+  BOOST_REQUIRE(packets.size() == 3u);
+  BOOST_TEST(unescape(payload_of(packets[0])) == expected_first_payload);
+  BOOST_TEST(payload_of(packets[1]) == to_hex(pattern(0x600000, 2)));
+  BOOST_TEST(payload_of(packets[2]).substr(0, 2) == "QC");
+}
+
+BOOST_AUTO_TEST_CASE(continue_without_a_streamed_reply_gives_nothing) {
+  go_no_ack();
+  BOOST_TEST(ask("m600000,4") == to_hex(pattern(0x600000, 4)));
+  const auto step = session->continue_reply();
+  BOOST_TEST(step.output.empty());
+  BOOST_TEST(!step.more);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
