@@ -23,6 +23,21 @@ import time
 READ_TIMEOUT = 10.0  # seconds a reply may take before the stub counts as hung
 
 
+
+def peek(pid, address, length):
+    """Ground truth: a process's memory read directly from /proc/PID/mem (None if refused)."""
+    try:
+        with open(f"/proc/{pid}/mem", "rb") as f:
+            f.seek(address)
+            return f.read(length)
+    except OSError:
+        return None
+
+
+def peek_u64(pid, address):
+    data = peek(pid, address, 8)
+    return int.from_bytes(data, "little") if data and len(data) == 8 else None
+
 class Failure(Exception):
     """A check failed; the message says what was expected and what was seen."""
 
@@ -152,16 +167,10 @@ class Demo:
 
     def peek(self, address, length):
         """Ground truth: the demo's memory read directly (None if refused or gone)."""
-        try:
-            with open(f"/proc/{self.pid}/mem", "rb") as f:
-                f.seek(address)
-                return f.read(length)
-        except OSError:
-            return None
+        return peek(self.pid, address, length)
 
     def peek_u64(self, address):
-        data = self.peek(address, 8)
-        return int.from_bytes(data, "little") if data and len(data) == 8 else None
+        return peek_u64(self.pid, address)
 
     def maps(self):
         result = []

@@ -18,8 +18,8 @@ import subprocess
 import threading
 import time
 
-from advlib import (Client, Conn, Failure, _die_with_parent, check, frame, proc_state,
-                    proc_status_kib, read_line, short)
+from advlib import (Client, Conn, Failure, _die_with_parent, check, frame, peek, peek_u64,
+                    proc_state, proc_status_kib, read_line, short)
 
 RSS_LIMIT_KIB = 4096  # growth allowed over the post-handshake baseline
 INT3 = 0xCC
@@ -35,21 +35,6 @@ def status_field(pid, field):
     except OSError:
         return None
     return None
-
-
-def peek(pid, address, length):
-    """Ground truth: the target's memory read directly from /proc/PID/mem (None if refused)."""
-    try:
-        with open(f"/proc/{pid}/mem", "rb") as f:
-            f.seek(address)
-            return f.read(length)
-    except OSError:
-        return None
-
-
-def peek_u64(pid, address):
-    data = peek(pid, address, 8)
-    return int.from_bytes(data, "little") if data and len(data) == 8 else None
 
 
 def thread_ids(pid):
