@@ -9,8 +9,9 @@
  *   reserved    64 KiB reserved, never committed
  *
  * It also reports its main thread's TEB (NtCurrentTeb), which qGetTIBAddr must find.
- * It prints "key value" lines (pid, addresses in hex), then "ready", and runs until its
- * standard input ends (the test closes it) or it is killed.
+ * Once the ticker has counted at least once, it prints "key value" lines (pid, addresses in
+ * hex), then "ready", and runs until its standard input ends (the test closes it) or it is
+ * killed; then it exits with code 0.
  */
 #include <windows.h>
 
@@ -71,6 +72,9 @@ int main(void) {
     return 1;
   }
   name_thread(thread, L"ticker");
+  /* The ticker runs at least once before main can reach its end (an empty standard input ends
+   * it at once): a breakpoint in `ticker` is always hit. */
+  while (g_counter == 0) Sleep(1);
 
   printf("pid %lu\n", GetCurrentProcessId());
   printf("main_tid %lu\n", GetCurrentThreadId());
