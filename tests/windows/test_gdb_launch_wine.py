@@ -3,16 +3,16 @@
 
 Usage: test_gdb_launch_wine.py WINE_RUN RSPSTUB_EXE DEMO_EXE GDB
 
-`rspstub.exe 127.0.0.1:0 -- DEMO_EXE` (under wine) starts the demo under the Win32 Debug API;
+`rspstub.exe 127.0.0.1:0 -- DEMO_EXE 42` (under wine) starts the demo under the Win32 Debug API;
 gdb loads the demo's symbols, connects with `target remote` and:
   - `break fill_pattern`, `continue` -> stops there; `bt` shows fill_pattern called from main;
     `print g_message` shows the heap string (main set it just before); `print n` is the page
     size the demo prints;
-  - `delete 1` (main calls fill_pattern twice), `break ticker`, `continue` -> stops in the "ticker" thread (gdb first steps the main thread
-    over the fill_pattern breakpoint); `bt` shows ticker; `print/x &g_counter` is the address
-    the demo prints;
+  - `delete 1` (main calls fill_pattern twice), `break ticker`, `continue` -> stops in the
+    "ticker" thread (gdb first steps the main thread over the fill_pattern breakpoint); `bt`
+    shows ticker; `print/x &g_counter` is the address the demo prints;
   - `delete`, `continue` -> the demo runs to its end (its standard input is empty) and gdb
-    shows that it exited normally (exit code 0).
+    shows its exit code, 42 (the demo's argument).
 """
 
 import os
@@ -26,6 +26,7 @@ import harness  # noqa: E402
 from harness import TestFailure, check  # noqa: E402
 
 MESSAGE = "hello from the rspstub windows demo"
+EXIT_CODE = 42  # the demo's argument: its exit code (gdb shows it in octal)
 
 
 def demo_values(lines):
@@ -43,8 +44,9 @@ def check_output(output, values):
           "gdb did not set breakpoint 1 at fill_pattern")
     check(re.search(r"^Breakpoint 1, fill_pattern \(", output, re.M),
           "continue did not stop at fill_pattern")
-    check(re.search(r"^#0 +fill_pattern \(.*\n#1 +0x[0-9a-f]+ in main \(\)", output, re.M),
-          "bt at fill_pattern does not show fill_pattern called from main")
+    check(re.search(r"^#0 +fill_pattern \(.*\n#1 +0x[0-9a-f]+ in main \(argc=2, ", output,
+                    re.M),
+          "bt at fill_pattern does not show fill_pattern called from main (with its argument)")
     check(re.search(rf'^\$1 = 0x[0-9a-f]+ "{MESSAGE}"$', output, re.M),
           "print g_message did not show the heap string")
     page = re.search(r"^\$2 = (\d+)$", output, re.M)
@@ -59,8 +61,9 @@ def check_output(output, values):
           and int(address.group(1), 16) == int(values["g_counter"], 16),
           f"&g_counter in gdb: {address and address.group(1)}, the demo printed "
           f"{values.get('g_counter')}")
-    check(re.search(r"^\[Inferior 1 \(process \d+\) exited normally\]$", output, re.M),
-          "the last continue did not end with the demo's exit (exit code 0)")
+    check(re.search(rf"^\[Inferior 1 \(process \d+\) exited with code 0?{EXIT_CODE:o}\]$",
+                    output, re.M),
+          f"the last continue did not end with the demo's exit (exit code {EXIT_CODE})")
 
 
 def main():
@@ -72,8 +75,8 @@ def main():
     stub = None
     output = ""
     try:
-        stub = harness.Stub([wine_run, rspstub, "127.0.0.1:0", "--", demo_exe], None,
-                            r"listening on 127\.0\.0\.1:(\d+)")
+        stub = harness.Stub([wine_run, rspstub, "127.0.0.1:0", "--", demo_exe, str(EXIT_CODE)],
+                            None, r"listening on 127\.0\.0\.1:(\d+)")
         argv = [gdb, "-nx", "-batch", "-ex", "set pagination off", "-ex", "set confirm off",
                 "-ex", f"file {demo_exe}", "-ex", f"target remote 127.0.0.1:{stub.port}",
                 "-ex", "break fill_pattern", "-ex", "continue", "-ex", "bt",
