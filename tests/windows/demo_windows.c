@@ -9,8 +9,10 @@
  *   reserved    64 KiB reserved, never committed
  *
  * It also reports its main thread's TEB (NtCurrentTeb), which qGetTIBAddr must find.
- * It prints "key value" lines (pid, addresses in hex), then "ready", and runs until its
- * standard input ends (the test closes it) or it is killed.
+ * Once the ticker has counted at least once, it prints "key value" lines (pid, addresses in
+ * hex), then "ready", and runs until its standard input ends (the test closes it) or it is
+ * killed; then it exits with code 0, or with the number given as its first argument (the tests
+ * check that the exit code reaches the client).
  */
 #include <windows.h>
 
@@ -43,7 +45,7 @@ static void name_thread(HANDLE thread, const wchar_t *name) {
   if (set != NULL) set(thread, name);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   SYSTEM_INFO si;
   GetSystemInfo(&si);
   const SIZE_T page = si.dwPageSize;
@@ -71,6 +73,9 @@ int main(void) {
     return 1;
   }
   name_thread(thread, L"ticker");
+  /* The ticker runs at least once before main can reach its end (an empty standard input ends
+   * it at once): a breakpoint in `ticker` is always hit. */
+  while (g_counter == 0) Sleep(1);
 
   printf("pid %lu\n", GetCurrentProcessId());
   printf("main_tid %lu\n", GetCurrentThreadId());
@@ -89,5 +94,5 @@ int main(void) {
   char buf[64];
   while (fgets(buf, sizeof buf, stdin) != NULL) {
   }
-  return 0;
+  return argc > 1 ? atoi(argv[1]) : 0;
 }
