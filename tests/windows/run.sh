@@ -12,7 +12,7 @@ set -eu
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-windows}
-packages="g++-mingw-w64-x86-64-posix wine64 wine"
+packages="g++-mingw-w64-x86-64-posix wine64 wine gdb-mingw-w64"
 
 missing=""
 for p in $packages; do
@@ -21,11 +21,9 @@ for p in $packages; do
 done
 if [ -n "$missing" ]; then
   echo "run.sh: installing$missing"
-  if [ "$(id -u)" -eq 0 ]; then
-    apt-get install -y --no-install-recommends $missing
-  else
-    sudo apt-get install -y --no-install-recommends $missing
-  fi
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends $missing
 fi
 
 cmake -S "$root" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64.cmake" \
