@@ -167,7 +167,7 @@ int run(int argc, char** argv) {
     if (served.controlled) {
       platform::StopEvent initial;
       initial.tid = served.controlled->pid();
-      initial.signal = served.launched ? SIGTRAP : 0;
+      initial.signal = served.launched ? platform::posix_signal::trap : 0;
       target->adopt(std::move(served.controlled), initial, served.launched);
       served.description += " (extended-remote, --multi)";
     }

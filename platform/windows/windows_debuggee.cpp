@@ -290,11 +290,19 @@ Error WindowsDebuggee::remove_breakpoint(BreakpointType type, std::uint64_t addr
   return w.bytes == 1 ? Error::none : w.error;
 }
 
-void WindowsDebuggee::remove_all_breakpoints() noexcept {
+void WindowsDebuggee::restore_all_breakpoints() noexcept {
   for (const auto& e : breakpoints_.entries())
     if (!(stepping_over_ != 0 && e.addr == step_over_addr_))
       inner_->write_memory(e.addr, std::span(&e.original, 1));
   breakpoints_.clear();
+}
+
+// A debugger left: its breakpoints go with it (there are no hardware ones on Windows yet).
+Error WindowsDebuggee::remove_all_breakpoints() {
+  if (gone_) return Error::process_gone;
+  if (!stopped()) return Error::not_supported;  // the server retries at the next stop
+  restore_all_breakpoints();
+  return Error::none;
 }
 
 // --- leaving ---
@@ -310,7 +318,7 @@ Error WindowsDebuggee::detach(int signal) {
     if (gone_) return Error::process_gone;
     if (!stopped()) return Error::io_error;
   }
-  remove_all_breakpoints();
+  restore_all_breakpoints();
   for (Thread& t : threads_) set_trap_flag(t, false);
   resume_suspended();
   const DWORD status =

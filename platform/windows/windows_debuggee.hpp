@@ -56,6 +56,7 @@ class WindowsDebuggee final : public Debuggee {
   Error write_registers(int tid, const x86_64::Registers& regs) override;
   Error insert_breakpoint(BreakpointType type, std::uint64_t addr, std::uint32_t length) override;
   Error remove_breakpoint(BreakpointType type, std::uint64_t addr, std::uint32_t length) override;
+  Error remove_all_breakpoints() override;
   unsigned hardware_watchpoint_slots() const noexcept override { return 0; }
   Result<std::vector<std::byte>> siginfo(int) override { return Error::not_supported; }
   void set_pass_signals(std::span<const int>) override {}
@@ -87,7 +88,7 @@ class WindowsDebuggee final : public Debuggee {
   // Continues the outstanding event (with `status`), resuming threads a resume suspended.
   void continue_outstanding(DWORD status);
   void resume_suspended() noexcept;
-  void remove_all_breakpoints() noexcept;
+  void restore_all_breakpoints() noexcept;  // writes back every original byte, forgets them
 
   bool launched_;
   int pid_ = 0;

@@ -403,7 +403,7 @@ BOOST_AUTO_TEST_CASE(vcont_action_count_is_bounded) {
   BOOST_TEST(send_raw(most) == "");  // 4096 actions naming one thread: it runs
   BOOST_TEST(dbg.resumes().size() == 1u);
   BOOST_TEST(dbg.resumes().at(0).size() == rspstub::protocol::kMaxVContActions);
-  queue_stop(StopReason::interrupt, SIGINT, kPid, kRip);
+  queue_stop(StopReason::interrupt, posix_signal::int_, kPid, kRip);
   BOOST_TEST(wire->feed("\x03") == "");
   BOOST_TEST(deliver().starts_with("T02"));
   BOOST_TEST(ask(most + ";c") == "E03");  // one more: refused, nothing resumed
@@ -437,7 +437,7 @@ BOOST_AUTO_TEST_CASE(remove_all_breakpoints_needs_a_stop_and_clears_every_kind) 
   BOOST_TEST(ask("Z2,600100,8") == "OK");
   BOOST_TEST(send_raw("vCont;c:p1092.-1") == "");
   BOOST_TEST((dbg.remove_all_breakpoints() == rspstub::platform::Error::not_supported));  // running
-  queue_stop(StopReason::interrupt, SIGINT, kPid, kRip);
+  queue_stop(StopReason::interrupt, posix_signal::int_, kPid, kRip);
   BOOST_TEST(wire->feed("\x03") == "");
   deliver();
   BOOST_TEST((dbg.remove_all_breakpoints() == rspstub::platform::Error::none));
