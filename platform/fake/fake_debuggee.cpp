@@ -20,6 +20,10 @@ bool is_watchpoint(BreakpointType t) noexcept {
 
 FakeDebuggee::FakeDebuggee(int pid) : process_(pid) {}
 
+FakeDebuggee::~FakeDebuggee() {
+  if (on_destroy_) on_destroy_(*this);
+}
+
 void FakeDebuggee::set_pc(int tid, std::uint64_t pc) { written_[tid].set_u64(x86_64::rip, pc); }
 
 void FakeDebuggee::exit_now(int code) {

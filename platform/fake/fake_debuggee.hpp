@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -25,6 +26,11 @@ namespace rspstub::platform::fake {
 class FakeDebuggee final : public Debuggee {
  public:
   explicit FakeDebuggee(int pid = 4242);
+  ~FakeDebuggee() override;
+
+  // Called as the object is destroyed, so a test can still learn how it ended (killed,
+  // detached) after its owner (a Target) let go of it.
+  void set_on_destroy(std::function<void(const FakeDebuggee&)> f) { on_destroy_ = std::move(f); }
 
   // Set-up and inspection by the test.
   FakeProcess& process() noexcept { return process_; }
@@ -80,6 +86,7 @@ class FakeDebuggee final : public Debuggee {
   Error kill() override;
 
  private:
+  std::function<void(const FakeDebuggee&)> on_destroy_;
   bool has_thread(int tid);
   Error gone_error() const noexcept { return Error::process_gone; }
 

@@ -1280,8 +1280,12 @@ def killed_mid_read(s):
             counts["E06"] += 1
             continue
         check(not gone, f"reply {i}: data after E06 ({short(reply)})")
-        check(reply == expected if i < 100 else u64_reply(reply),
-              f"reply {i}: expected data or E06, got {short(reply)}")
+        # A long reply is streamed in pieces: one cut short by the kill ends with the
+        # readable prefix (a valid reply; the client asks again for the rest and gets E06).
+        check((reply == expected or (reply and len(reply) < len(expected) and len(reply) % 2 == 0
+                                     and expected.startswith(reply)))
+              if i < 100 else u64_reply(reply),
+              f"reply {i}: expected data, a prefix of it, or E06, got {short(reply)}")
         counts["data"] += 1
     check(gone, "no E06 after the target was killed")
     s.log(f"    {counts['data']} replies with data, then {counts['E06']} x E06")

@@ -23,13 +23,20 @@ namespace platform = rspstub::platform;
 namespace {
 
 // Hands out FakeDebuggees (one main thread, pid = tid), remembering every request. The test
-// keeps a pointer to each process made (owned by the Target once adopted).
+// keeps a pointer to each process made (owned by the Target once adopted: valid only while the
+// Target holds it) and, for after that, how each one ended.
 struct FakeSource final : stub::ProcessSource {
+  struct Ending {
+    bool destroyed = false;
+    bool killed = false;
+    std::optional<int> detached_with;
+  };
   int next_pid = 0x2000;
   Error launch_error = Error::none;  // fail the next launches with this
   std::vector<LaunchSpec> launches;
   std::vector<int> attaches;
   std::vector<fake::FakeDebuggee*> made;
+  std::deque<Ending> endings;  // deque: the destroy callbacks keep references
 
   std::unique_ptr<platform::Debuggee> make(int pid) {
     auto d = std::make_unique<fake::FakeDebuggee>(pid);
@@ -37,7 +44,17 @@ struct FakeSource final : stub::ProcessSource {
     regs.set_u64(platform::x86_64::rip, 0x401000);
     d->process().add_thread(pid, "prog", regs);
     made.push_back(d.get());
+    Ending& ending = endings.emplace_back();
+    d->set_on_destroy([&ending](const fake::FakeDebuggee& gone) {
+      ending = {true, gone.killed(), gone.detached_with()};
+    });
     return d;
+  }
+  bool killed(std::size_t i) const {
+    return endings.at(i).destroyed ? endings[i].killed : made.at(i)->killed();
+  }
+  std::optional<int> detached_with(std::size_t i) const {
+    return endings.at(i).destroyed ? endings[i].detached_with : made.at(i)->detached_with();
   }
   platform::Result<std::unique_ptr<platform::Debuggee>> launch(const LaunchSpec& spec,
                                                               std::string& message) override {
@@ -241,8 +258,8 @@ BOOST_AUTO_TEST_CASE(vattach_stops_the_process) {
   BOOST_TEST(ask("vAttach;xyz") == "E01");
   BOOST_TEST(ask("?") == "W00");  // the failed attaches let go of the old process first
   // The attached one was detached, not killed.
-  BOOST_TEST(source.made[0]->detached_with().has_value());
-  BOOST_TEST(!source.made[0]->killed());
+  BOOST_TEST(source.detached_with(0).has_value());
+  BOOST_TEST(!source.killed(0));
 }
 
 BOOST_AUTO_TEST_CASE(vkill_keeps_the_server_and_the_connection) {
@@ -250,7 +267,7 @@ BOOST_AUTO_TEST_CASE(vkill_keeps_the_server_and_the_connection) {
   ask(vrun({"/bin/prog"}));
   BOOST_TEST(ask("vKill;2001") == "E08");
   BOOST_TEST(ask("vKill;2000") == "OK");
-  BOOST_TEST(source.made[0]->killed());
+  BOOST_TEST(source.killed(0));
   BOOST_TEST(!session->state().close_after_reply);
   BOOST_TEST(!target.finished());
   BOOST_TEST(ask("?") == "W00");
@@ -262,7 +279,7 @@ BOOST_AUTO_TEST_CASE(gdb_k_kills_without_a_reply_and_keeps_the_connection) {
   gdb_open();
   ask(vrun({"/bin/prog"}));
   BOOST_TEST(wire->send("k") == "");  // gdb reads nothing after k
-  BOOST_TEST(source.made[0]->killed());
+  BOOST_TEST(source.killed(0));
   BOOST_TEST(!session->state().close_after_reply);
   BOOST_TEST(ask("?") == "W00");
 }
@@ -271,7 +288,7 @@ BOOST_AUTO_TEST_CASE(lldb_k_gets_its_reply_and_keeps_the_connection) {
   lldb_open();
   ask(vrun({"/bin/prog"}));
   BOOST_TEST(ask("k") == "X09;process:2000");
-  BOOST_TEST(source.made[0]->killed());
+  BOOST_TEST(source.killed(0));
   BOOST_TEST(!session->state().close_after_reply);
 }
 
@@ -279,7 +296,7 @@ BOOST_AUTO_TEST_CASE(detach_keeps_the_connection_in_extended_mode) {
   gdb_open();
   ask("vAttach;1234");
   BOOST_TEST(ask("D;1234") == "OK");
-  BOOST_TEST((source.made[0]->detached_with() == std::optional<int>(0)));
+  BOOST_TEST((source.detached_with(0) == std::optional<int>(0)));
   BOOST_TEST(!session->state().close_after_reply);
   BOOST_TEST(ask("?") == "W00");
 }
