@@ -139,6 +139,22 @@ void ReplyBuffer::encode_staged(std::size_t used, StagedEncoding enc) noexcept {
   staged_n_ = 0;
 }
 
+void ReplyBuffer::put_encoded(std::span<const std::byte> bytes, StagedEncoding enc) {
+  if (bytes.empty()) return;
+  reserve(size_ + 2 * bytes.size() + 3);
+  char* out = data_.get() + size_;
+  unsigned sum = sum_;
+  const auto* src = reinterpret_cast<const unsigned char*>(bytes.data());
+  if (enc == StagedEncoding::hex) {
+    bulk::encode_hex(src, bytes.size(), out, sum);
+    out += 2 * bytes.size();
+  } else {
+    out += bulk::escape_binary(src, bytes.size(), out, sum);
+  }
+  sum_ = static_cast<std::uint8_t>(sum);
+  size_ = static_cast<std::size_t>(out - data_.get());
+}
+
 void ReplyBuffer::finish() {
   if (finished_) return;
   const std::uint8_t sum = sum_;

@@ -51,6 +51,8 @@ class ReplyBuffer {
   std::span<std::byte> stage(std::size_t n, std::string_view prefix = {});
   // Encodes the first `used` (<= n) staged bytes in place and appends them to the payload.
   void encode_staged(std::size_t used, StagedEncoding enc) noexcept;
+  // Encodes bytes read elsewhere (not staged) and appends them to the payload.
+  void put_encoded(std::span<const std::byte> bytes, StagedEncoding enc);
 
   void finish();
 

@@ -1,6 +1,7 @@
 // Settings a session runs with, fixed for the life of the server.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 
 namespace rspstub::stub {
@@ -15,6 +16,9 @@ struct SessionConfig {
   // acks only): the next piece is read from the target while the client receives the last, and
   // each piece stays in the CPU cache from read to send. 0: always one piece.
   std::size_t stream_chunk = 64 * 1024;
+  // After a reply, how long a socket connection keeps trying for the next request before it
+  // sleeps (see Connection::read_now). 0: sleep at once.
+  std::chrono::microseconds input_poll{200};
 };
 
 }  // namespace rspstub::stub

@@ -9,10 +9,12 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <thread>
 
 #include <boost/asio.hpp>
 
@@ -38,7 +40,12 @@ class Connection : public StopListener,
 
   Connection(Stream stream, Target& target, const SessionConfig& config, Logger& log,
              Ended on_end)
-      : stream_(std::move(stream)), session_(target, config, log), on_end_(std::move(on_end)) {}
+      : stream_(std::move(stream)),
+        session_(target, config, log),
+        on_end_(std::move(on_end)),
+        // Polling only helps where the client runs on another CPU at the same time.
+        poll_(std::thread::hardware_concurrency() > 1 ? config.input_poll
+                                                       : std::chrono::microseconds(0)) {}
 
   void start() { pump(); }
 
@@ -52,22 +59,52 @@ class Connection : public StopListener,
   // Does the next thing: after a write, a pending stop reply first; then the input already
   // read; then reads more. Nothing while a write is in flight.
   void pump() {
-    if (done_ || writing_) return;
-    if (stop_pending_) {
-      stop_pending_ = false;
-      const Session::Step step = session_.target_stopped();
-      if (!step.output.empty()) return write(step);
+    for (;;) {
+      if (done_ || writing_) return;
+      if (stop_pending_) {
+        stop_pending_ = false;
+        const Session::Step step = session_.target_stopped();
+        if (!step.output.empty()) return write(step);
+      }
+      while (!pending_.empty()) {
+        const Session::Step step = session_.feed(pending_);
+        pending_ = pending_.subspan(step.consumed);
+        if (!step.output.empty()) return write(step);
+        if (step.close) return finish("closed by the session");
+      }
+      if (reading_) return;
+      // A few polled reads in a row at most, then one through the event loop, so a client that
+      // never stops sending cannot keep signals and the target's events waiting.
+      if (polled_in_a_row_ >= kMaxPolledInARow || !read_now()) return read();
+      ++polled_in_a_row_;
     }
-    while (!pending_.empty()) {
-      const Session::Step step = session_.feed(pending_);
-      pending_ = pending_.subspan(step.consumed);
-      if (!step.output.empty()) return write(step);
-      if (step.close) return finish("closed by the session");
+  }
+
+  // Tries for the next request without sleeping, for up to poll_: a client that answers a reply
+  // with its next request within that time (a bulk read, a backtrace) finds the stub awake,
+  // instead of paying for a wake-up (on a VM, an inter-processor interrupt) per request. True
+  // when it read something. Sockets only (they have a non-blocking mode); stdio always sleeps.
+  bool read_now() {
+    if constexpr (requires(Stream& s) { s.non_blocking(true); }) {
+      if (poll_.count() == 0) return false;
+      boost::system::error_code ec;
+      stream_.non_blocking(true, ec);
+      if (ec) return false;
+      const auto deadline = std::chrono::steady_clock::now() + poll_;
+      do {
+        const std::size_t n = stream_.read_some(boost::asio::buffer(input_), ec);
+        if (!ec) {
+          pending_ = {input_.data(), n};
+          return true;
+        }
+        if (ec != boost::asio::error::would_block) return false;
+      } while (std::chrono::steady_clock::now() < deadline);
     }
-    if (!reading_) read();
+    return false;
   }
 
   void read() {
+    polled_in_a_row_ = 0;
     reading_ = true;
     stream_.async_read_some(boost::asio::buffer(input_),
                             [self = this->shared_from_this()](boost::system::error_code ec,
@@ -104,6 +141,7 @@ class Connection : public StopListener,
   void finish(const std::string& why) {
     if (done_) return;
     done_ = true;
+    session_.abandon_reply();  // before on_end_, which may act on the process
     boost::system::error_code ec;
     stream_.close(ec);
     on_end_(why);
@@ -112,6 +150,9 @@ class Connection : public StopListener,
   Stream stream_;
   Session session_;
   Ended on_end_;
+  const std::chrono::microseconds poll_;
+  static constexpr int kMaxPolledInARow = 16;
+  int polled_in_a_row_ = 0;
   std::array<char, 64 * 1024> input_{};
   std::span<const char> pending_;  // read but not yet fed; a new read only once it is empty
   bool reading_ = false;

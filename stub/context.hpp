@@ -13,6 +13,7 @@
 #include "stub/config.hpp"
 #include "stub/connection_state.hpp"
 #include "stub/log.hpp"
+#include "stub/read_ahead.hpp"
 #include "stub/target.hpp"
 
 namespace rspstub::stub {
@@ -24,6 +25,7 @@ struct Context {
   ConnectionState& state;
   protocol::ReplyBuffer& reply;
   Logger& log;
+  ReadAhead& read_ahead;  // the next piece of a streamed m/x reply
 
   void error(protocol::ErrorCode code) { reply.put_error(code, state.error_style); }
   void error(platform::Error e);

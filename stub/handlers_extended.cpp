@@ -39,7 +39,8 @@ void take_process(Context& ctx, std::unique_ptr<platform::Debuggee> d, int host_
   initial.signal = host_signal;
   ctx.target.adopt(std::move(d), initial, launched);
   forget_old_process(ctx.state);
-  Context now{ctx.target, ctx.target.process(), ctx.config, ctx.state, ctx.reply, ctx.log};
+  Context now{ctx.target, ctx.target.process(), ctx.config, ctx.state, ctx.reply, ctx.log,
+              ctx.read_ahead};
   now.put_stop_event(initial);
 }
 

@@ -17,19 +17,25 @@ using protocol::StagedEncoding;
 // A read longer than config.stream_chunk is streamed when the connection has no acks (a
 // streamed packet cannot be sent again) and packets are not being logged (the log shows whole
 // packets): only the first piece is read here, and state.streamed_read keeps the rest for
-// continue_streamed_read(), called as each piece has been sent. Only a full first piece
-// continues: a short read ends the reply there (the readable prefix, as always).
+// continue_streamed_read(), called as each piece has been sent. The second piece is read by
+// ctx.read_ahead at the same time as the first. Only a full first piece continues: a short
+// read ends the reply there (the readable prefix, as always).
 void read_into_reply(Context& ctx, std::uint64_t addr, std::size_t n, StagedEncoding enc,
                      std::string_view prefix = {}) {
   const std::size_t chunk = ctx.config.stream_chunk;
   const bool stream =
       chunk != 0 && n > chunk && ctx.state.no_ack && !ctx.log.packets_enabled();
   const std::size_t first = stream ? chunk : n;
+  if (stream) ctx.read_ahead.start(ctx.process, addr + first, n - first);
   std::span<std::byte> staged = ctx.reply.stage(first, prefix);
   const platform::ReadResult got = ctx.process.read_memory(addr, staged);
   ctx.reply.encode_staged(got.bytes, enc);
+  if (stream && got.bytes == first) {
+    ctx.state.streamed_read = {addr + first, n - first, enc};
+    return;
+  }
+  ctx.read_ahead.drop();  // the first piece was short: the reply ends with it
   if (got.bytes == 0) return ctx.error(got.error);
-  if (stream && got.bytes == first) ctx.state.streamed_read = {addr + first, n - first, enc};
 }
 
 // Why a write is refused in this mode, or none.
@@ -50,17 +56,21 @@ void write_bytes(Context& ctx, std::uint64_t addr, std::span<const std::byte> da
 }  // namespace
 
 // The next piece of a streamed m/x reply (see read_into_reply), appended to the reply buffer
-// the caller has emptied with continue_packet(). True when more pieces follow. A piece that
-// reads short (the process unmapped memory, or exited, meanwhile) ends the reply after what it
-// read: the client gets a valid, shorter reply and asks again for the rest.
+// the caller has emptied with continue_packet(). True when more pieces follow. The piece was
+// read ahead while the last one was being sent; the read of the one after it starts before
+// this one is encoded. A piece that reads short (the process unmapped memory, or exited,
+// meanwhile) ends the reply after what it read: the client gets a valid, shorter reply and asks
+// again for the rest.
 bool continue_streamed_read(Context& ctx) {
   StreamedRead& rest = ctx.state.streamed_read;
   const std::size_t want = std::min(rest.remaining, ctx.config.stream_chunk);
-  std::span<std::byte> staged = ctx.reply.stage(want);
-  const platform::ReadResult got = ctx.process.read_memory(rest.addr, staged);
-  ctx.reply.encode_staged(got.bytes, rest.encoding);
+  if (!ctx.read_ahead.pending()) ctx.read_ahead.start(ctx.process, rest.addr, want);
+  const ReadAhead::Piece piece = ctx.read_ahead.wait();
+  const bool full = piece.bytes.size() == want;
   rest.addr += want;
-  rest.remaining = got.bytes < want ? 0 : rest.remaining - want;
+  rest.remaining = full ? rest.remaining - want : 0;
+  if (rest.remaining != 0) ctx.read_ahead.start(ctx.process, rest.addr, rest.remaining);
+  ctx.reply.put_encoded(piece.bytes, rest.encoding);
   return rest.remaining != 0;
 }
 

@@ -194,6 +194,7 @@ int run(int argc, char** argv) {
   config.packet_size = opt.packet_size;
   config.no_stop = opt.no_stop;
   config.read_only = opt.read_only;
+  config.input_poll = std::chrono::microseconds(opt.poll_us);
 
   int status = 0;
   {

@@ -26,6 +26,7 @@ struct Options {
   bool once = false;
   bool read_only = false;
   std::size_t packet_size = 0x40000;
+  unsigned poll_us = 200;  // SessionConfig::input_poll
   std::string log_packets;  // file for the packet trace; empty = off
   int verbosity = 0;        // -v: 1 (debug)
   bool quiet = false;

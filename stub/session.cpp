@@ -8,14 +8,19 @@
 namespace rspstub::stub {
 
 Session::Session(Target& target, const SessionConfig& config, Logger& log)
-    : target_(target), config_(config), log_(log), decoder_(config.packet_size) {}
+    : target_(target),
+      config_(config),
+      log_(log),
+      decoder_(config.packet_size),
+      read_ahead_(config.stream_chunk) {}
 
 Session::Session(platform::Process& process, const SessionConfig& config, Logger& log)
     : own_target_(std::in_place, process),
       target_(*own_target_),
       config_(config),
       log_(log),
-      decoder_(config.packet_size) {}
+      decoder_(config.packet_size),
+      read_ahead_(config.stream_chunk) {}
 
 Session::Step Session::reply_step(std::size_t consumed, bool close) {
   reply_.finish();
@@ -96,7 +101,7 @@ Session::Step Session::target_stopped() {
   state_.awaiting_stop = false;
   const platform::StopEvent event = *target_.last_stop();
   reply_.begin(false);
-  Context ctx{target_, target_.process(), config_, state_, reply_, log_};
+  Context ctx{target_, target_.process(), config_, state_, reply_, log_, read_ahead_};
   ctx.put_stop_event(event);
   if (event.kind == platform::StopEvent::Kind::stopped) {
     state_.general_thread = event.tid;  // g/p without Hg now mean the thread that stopped
@@ -109,15 +114,20 @@ Session::Step Session::target_stopped() {
 Session::Step Session::continue_reply() {
   if (state_.streamed_read.remaining == 0) return {};
   reply_.continue_packet();
-  Context ctx{target_, target_.process(), config_, state_, reply_, log_};
+  Context ctx{target_, target_.process(), config_, state_, reply_, log_, read_ahead_};
   if (handlers::continue_streamed_read(ctx)) return {0, reply_.take_partial(), false, true};
   reply_.finish();
   return {0, reply_.wire(), false, false};
 }
 
+void Session::abandon_reply() {
+  read_ahead_.drop();
+  state_.streamed_read = {};
+}
+
 void Session::handle_packet(std::string_view payload) {
   std::string_view args;
-  Context ctx{target_, target_.process(), config_, state_, reply_, log_};
+  Context ctx{target_, target_.process(), config_, state_, reply_, log_, read_ahead_};
   if (const DispatchEntry* entry = find_handler(payload, args)) {
     entry->handler(ctx, args);
   } else if (log_.enabled(LogLevel::debug)) {

@@ -26,6 +26,7 @@
 #include "stub/config.hpp"
 #include "stub/connection_state.hpp"
 #include "stub/log.hpp"
+#include "stub/read_ahead.hpp"
 #include "stub/target.hpp"
 
 namespace rspstub::stub {
@@ -53,6 +54,9 @@ class Session {
   // The next piece of a reply that a previous step left unfinished (step.more), once that
   // step's output has been sent. Nothing else may be fed or sent in between.
   Step continue_reply();
+  // The connection is ending: a reply still being streamed will not be continued, and its read
+  // ahead (if any) is waited for, so nothing reads the process after this returns.
+  void abandon_reply();
   // True while a resume of this session awaits its stop.
   bool awaiting_stop() const noexcept { return state_.awaiting_stop; }
 
@@ -70,6 +74,7 @@ class Session {
   protocol::FrameDecoder decoder_;
   protocol::ReplyBuffer reply_;
   ConnectionState state_;
+  ReadAhead read_ahead_;  // last: destroyed first, so its worker never outlives the session
 };
 
 }  // namespace rspstub::stub

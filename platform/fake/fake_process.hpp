@@ -2,6 +2,7 @@
 // platform contract exactly as the Linux backend does (readable prefix, errors, gaps).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -78,10 +79,12 @@ class FakeProcess final : public Process {
   std::optional<std::vector<std::byte>> auxv_;
   std::optional<std::string> executable_path_;
   ProcessInfo info_;
-  bool killed_ = false;
+  // Atomic: a read ahead (stub/read_ahead.hpp) may be reading on another thread when a test
+  // kills the process or counts its reads.
+  std::atomic<bool> killed_{false};
   Error fail_error_ = Error::none;
   int fail_count_ = 0;
-  std::size_t read_calls_ = 0;
+  std::atomic<std::size_t> read_calls_{0};
   std::size_t write_calls_ = 0;
 };
 
