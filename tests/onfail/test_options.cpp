@@ -68,3 +68,24 @@ BOOST_AUTO_TEST_CASE(errors) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The tuning options of every mode (this is the one test file of the command line's parser).
+BOOST_AUTO_TEST_SUITE(tuning_options)
+
+BOOST_AUTO_TEST_CASE(poll_us) {
+  Options o;
+  BOOST_TEST(o.poll_us == 200u);  // the default
+  BOOST_TEST_REQUIRE((parse({"--poll-us", "0", ":1", "--", "./t"}, o).status == ParseStatus::run));
+  BOOST_TEST(o.poll_us == 0u);
+  BOOST_TEST_REQUIRE(
+      (parse({"--poll-us", "100000", ":1", "--", "./t"}, o).status == ParseStatus::run));
+  BOOST_TEST(o.poll_us == 100000u);
+  for (const char* bad : {"-1", "100001", "x", "", "1e3", "0x10"}) {
+    Options p;
+    const auto r = parse({"--poll-us", bad, ":1", "--", "./t"}, p);
+    BOOST_TEST((r.status == ParseStatus::error), "accepted --poll-us " << bad);
+    BOOST_TEST(r.message.find("--poll-us") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
