@@ -26,6 +26,16 @@ struct HexTables {
 };
 constexpr HexTables kHex;
 
+// Encodes n bytes from src at out (they may overlap as bulk_encode.hpp allows); returns the end.
+char* encode_bulk(const unsigned char* src, std::size_t n, char* out, unsigned& sum,
+                  StagedEncoding enc) noexcept {
+  if (enc == StagedEncoding::hex) {
+    bulk::encode_hex(src, n, out, sum);
+    return out + 2 * n;
+  }
+  return out + bulk::escape_binary(src, n, out, sum);
+}
+
 }  // namespace
 
 void ReplyBuffer::reserve(std::size_t n) {
@@ -127,13 +137,7 @@ void ReplyBuffer::encode_staged(std::size_t used, StagedEncoding enc) noexcept {
     *out++ = c;
     sum += static_cast<unsigned char>(c);
   }
-  const auto* src = reinterpret_cast<const unsigned char*>(out + n);
-  if (enc == StagedEncoding::hex) {
-    bulk::encode_hex(src, used, out, sum);
-    out += 2 * used;
-  } else {
-    out += bulk::escape_binary(src, used, out, sum);
-  }
+  out = encode_bulk(reinterpret_cast<const unsigned char*>(out + n), used, out, sum, enc);
   sum_ = static_cast<std::uint8_t>(sum);
   size_ = static_cast<std::size_t>(out - base);
   staged_n_ = 0;
@@ -142,17 +146,11 @@ void ReplyBuffer::encode_staged(std::size_t used, StagedEncoding enc) noexcept {
 void ReplyBuffer::put_encoded(std::span<const std::byte> bytes, StagedEncoding enc) {
   if (bytes.empty()) return;
   reserve(size_ + 2 * bytes.size() + 3);
-  char* out = data_.get() + size_;
   unsigned sum = sum_;
-  const auto* src = reinterpret_cast<const unsigned char*>(bytes.data());
-  if (enc == StagedEncoding::hex) {
-    bulk::encode_hex(src, bytes.size(), out, sum);
-    out += 2 * bytes.size();
-  } else {
-    out += bulk::escape_binary(src, bytes.size(), out, sum);
-  }
+  const char* end = encode_bulk(reinterpret_cast<const unsigned char*>(bytes.data()),
+                                bytes.size(), data_.get() + size_, sum, enc);
   sum_ = static_cast<std::uint8_t>(sum);
-  size_ = static_cast<std::size_t>(out - data_.get());
+  size_ = static_cast<std::size_t>(end - data_.get());
 }
 
 void ReplyBuffer::finish() {

@@ -440,6 +440,32 @@ BOOST_AUTO_TEST_CASE(growth_is_geometric) {
   BOOST_TEST(r.wire().substr(r.wire().size() - 3) == "#00");  // 0x61 * 2^20 = 0 mod 256
 }
 
+// put_encoded (a streamed piece read ahead into a buffer of its own) appends exactly what
+// staging the same bytes would, and its checksum runs on across continue_packet().
+BOOST_AUTO_TEST_CASE(put_encoded_appends_and_keeps_the_checksum_across_pieces) {
+  std::mt19937 rng(7);
+  std::vector<std::byte> data(1000);
+  for (auto& b : data) b = static_cast<std::byte>(rng() % 256);
+  data[3] = std::byte{'#'};
+  data[500] = std::byte{'}'};
+  for (StagedEncoding enc : {StagedEncoding::hex, StagedEncoding::binary}) {
+    ReplyBuffer r;
+    r.begin(false);
+    r.put('b');
+    std::string wire;
+    for (std::size_t at = 0; at < data.size(); at += 300) {
+      const std::size_t n = std::min<std::size_t>(300, data.size() - at);
+      r.put_encoded(std::span(data).subspan(at, n), enc);
+      wire += r.take_partial();
+      r.continue_packet();
+    }
+    r.put_encoded({}, enc);  // nothing: no change
+    r.finish();
+    wire += r.wire();
+    BOOST_TEST(wire == rsptest::frame("b" + reference_payload(data, enc)), name(enc));
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // The 16-byte blocks of the encoders: every length around the block size, with special bytes
