@@ -30,6 +30,9 @@ class StopListener {
   virtual void target_stopped() = 0;
   // True while the session waits for the stop of a resume it asked for.
   virtual bool awaiting_stop() const = 0;
+  // Waits for a read of the process the connection has in flight on another thread (a streamed
+  // reply's read ahead), before the server touches the process itself.
+  virtual void quiesce() = 0;
 };
 
 template <class Stream>
@@ -54,6 +57,7 @@ class Connection : public StopListener,
     pump();
   }
   bool awaiting_stop() const override { return session_.awaiting_stop(); }
+  void quiesce() override { session_.quiesce(); }
 
  private:
   // Does the next thing: after a write, a pending stop reply first; then the input already

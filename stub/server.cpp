@@ -293,6 +293,9 @@ void Server::watch_events() {
 void Server::poll_target_events() {
   platform::Debuggee* d = target_.debuggee();
   if (d == nullptr) return;
+  // Polling may change the process object (an exec replaces its memory access): nothing may be
+  // reading it meanwhile.
+  if (auto listener = active_.lock()) listener->quiesce();
   while (auto event = d->poll_event()) {
     target_.record_event(*event);
     if (log_.enabled(LogLevel::debug)) {

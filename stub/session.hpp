@@ -57,6 +57,9 @@ class Session {
   // The connection is ending: a reply still being streamed will not be continued, and its read
   // ahead (if any) is waited for, so nothing reads the process after this returns.
   void abandon_reply();
+  // Waits for the read ahead of a streamed reply, if one is in flight, so that another part of
+  // the stub may use the process; the reply goes on (its next piece is read when it is asked for).
+  void quiesce() { read_ahead_.drop(); }
   // True while a resume of this session awaits its stop.
   bool awaiting_stop() const noexcept { return state_.awaiting_stop; }
 
