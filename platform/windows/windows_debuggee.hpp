@@ -10,6 +10,8 @@
 // instruction -> SIGILL, arithmetic -> SIGFPE, Ctrl-C -> SIGINT. Other first-chance exceptions
 // (C++ throw, ...) go back to the program unreported. A resume with a signal passes the
 // exception to the program (DBG_EXCEPTION_NOT_HANDLED); without one it is dismissed.
+// Hardware breakpoints and watchpoints live in every thread's debug registers
+// (windows_debug_registers.cpp).
 #pragma once
 
 #include <windows.h>
