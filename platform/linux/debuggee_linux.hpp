@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "platform/debuggee.hpp"
-#include "platform/linux/debug_registers.hpp"
+#include "platform/x86_debug_registers.hpp"
 #include "platform/linux/linux_process.hpp"
 #include "platform/software_breakpoints.hpp"
 

@@ -263,9 +263,10 @@ Error WindowsDebuggee::write_registers(int tid, const x86_64::Registers& regs) {
 
 // --- breakpoints ---
 
-Error WindowsDebuggee::insert_breakpoint(BreakpointType type, std::uint64_t addr, std::uint32_t) {
+Error WindowsDebuggee::insert_breakpoint(BreakpointType type, std::uint64_t addr,
+                                         std::uint32_t length) {
   if (gone_ || !inner_) return Error::process_gone;
-  if (type != BreakpointType::software) return Error::not_supported;  // no debug registers yet
+  if (type != BreakpointType::software) return change_debug_register(type, addr, length, true);
   if (breakpoints_.contains(addr)) return Error::none;
   std::byte original{};
   const ReadResult r = inner_->read_memory(addr, std::span(&original, 1));
@@ -278,9 +279,10 @@ Error WindowsDebuggee::insert_breakpoint(BreakpointType type, std::uint64_t addr
   return Error::none;
 }
 
-Error WindowsDebuggee::remove_breakpoint(BreakpointType type, std::uint64_t addr, std::uint32_t) {
+Error WindowsDebuggee::remove_breakpoint(BreakpointType type, std::uint64_t addr,
+                                         std::uint32_t length) {
   if (gone_ || !inner_) return Error::process_gone;
-  if (type != BreakpointType::software) return Error::not_supported;
+  if (type != BreakpointType::software) return change_debug_register(type, addr, length, false);
   const auto* e = breakpoints_.find(addr);
   if (!e) return Error::none;
   const std::byte original = e->original;
@@ -295,9 +297,13 @@ void WindowsDebuggee::restore_all_breakpoints() noexcept {
     if (!(stepping_over_ != 0 && e.addr == step_over_addr_))
       inner_->write_memory(e.addr, std::span(&e.original, 1));
   breakpoints_.clear();
+  if (debug_regs_.any()) {
+    debug_regs_.clear();
+    apply_debug_registers_everywhere();
+  }
 }
 
-// A debugger left: its breakpoints go with it (there are no hardware ones on Windows yet).
+// A debugger left: its breakpoints go with it, software and hardware.
 Error WindowsDebuggee::remove_all_breakpoints() {
   if (gone_) return Error::process_gone;
   if (!stopped()) return Error::not_supported;  // the server retries at the next stop

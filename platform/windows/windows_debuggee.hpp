@@ -10,6 +10,8 @@
 // instruction -> SIGILL, arithmetic -> SIGFPE, Ctrl-C -> SIGINT. Other first-chance exceptions
 // (C++ throw, ...) go back to the program unreported. A resume with a signal passes the
 // exception to the program (DBG_EXCEPTION_NOT_HANDLED); without one it is dismissed.
+// Hardware breakpoints and watchpoints live in every thread's debug registers
+// (windows_debug_registers.cpp).
 #pragma once
 
 #include <windows.h>
@@ -20,6 +22,7 @@
 
 #include "platform/debuggee.hpp"
 #include "platform/software_breakpoints.hpp"
+#include "platform/x86_debug_registers.hpp"
 #include "platform/windows/debug_thread.hpp"
 #include "platform/windows/windows_process.hpp"
 
@@ -57,7 +60,7 @@ class WindowsDebuggee final : public Debuggee {
   Error insert_breakpoint(BreakpointType type, std::uint64_t addr, std::uint32_t length) override;
   Error remove_breakpoint(BreakpointType type, std::uint64_t addr, std::uint32_t length) override;
   Error remove_all_breakpoints() override;
-  unsigned hardware_watchpoint_slots() const noexcept override { return 0; }
+  unsigned hardware_watchpoint_slots() const noexcept override { return DebugRegisters::kSlots; }
   Result<std::vector<std::byte>> siginfo(int) override { return Error::not_supported; }
   void set_pass_signals(std::span<const int>) override {}
   Error detach(int signal = 0) override;
@@ -89,6 +92,17 @@ class WindowsDebuggee final : public Debuggee {
   void continue_outstanding(DWORD status);
   void resume_suspended() noexcept;
   void restore_all_breakpoints() noexcept;  // writes back every original byte, forgets them
+  // Hardware breakpoints and watchpoints (windows_debug_registers.cpp): Dr0-Dr3 and Dr7 of the
+  // thread's CONTEXT (CONTEXT_DEBUG_REGISTERS) from debug_regs_, in one thread or in all.
+  bool apply_debug_registers(const Thread& t) const noexcept;
+  Error apply_debug_registers_everywhere() noexcept;
+  Error change_debug_register(BreakpointType type, std::uint64_t addr, std::uint32_t length,
+                              bool insert);
+  // The hardware breakpoint or watchpoint Dr6 says this thread hit (Dr6 is cleared), if any.
+  std::optional<StopEvent> debug_register_hit(const Thread& t);
+  // Sets the resume flag (RF) on a thread that sits on one of its hardware breakpoints, so the
+  // breakpoint does not fire again at once when it runs.
+  void skip_hardware_breakpoint(const Thread& t) noexcept;
 
   bool launched_;
   int pid_ = 0;
@@ -97,6 +111,7 @@ class WindowsDebuggee final : public Debuggee {
   std::unique_ptr<WindowsProcess> inner_;
   std::vector<Thread> threads_;  // creation order: the main thread first
   SoftwareBreakpoints breakpoints_;
+  DebugRegisters debug_regs_;  // the same in every thread
   std::optional<DEBUG_EVENT> event_;  // the outstanding event: set while stopped
   bool event_is_exception_ = false;
   DWORD stepping_tid_ = 0;        // a resume asked this thread to single-step

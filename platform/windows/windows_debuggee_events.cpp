@@ -65,6 +65,8 @@ std::optional<StopEvent> WindowsDebuggee::handle(const DEBUG_EVENT& ev) {
       threads_.push_back({ev.dwThreadId, ev.u.CreateThread.hThread,
                           reinterpret_cast<std::uintptr_t>(ev.u.CreateThread.lpThreadLocalBase),
                           false});
+      // A new thread starts with empty debug registers: it gets the process's watchpoints.
+      if (debug_regs_.any()) apply_debug_registers(threads_.back());
       break;
     case EXIT_THREAD_DEBUG_EVENT:
       std::erase_if(threads_, [&](const Thread& t) { return t.tid == ev.dwThreadId; });
@@ -128,6 +130,25 @@ std::optional<StopEvent> WindowsDebuggee::handle_exception(const DEBUG_EVENT& ev
     return report(ev.dwThreadId, ps::trap, StopReason::signal);  // the program's own int3
   }
   if (code == EXCEPTION_SINGLE_STEP || code == kWx86SingleStep) {
+    // A hardware breakpoint or watchpoint (Dr6 names its slot) comes first.
+    std::optional<StopEvent> hit;
+    if (thread != nullptr) hit = debug_register_hit(*thread);
+    if (hit && ev.dwThreadId == stepping_over_) {
+      // It fired during a step over one of our breakpoints: put that back, then report it.
+      if (breakpoints_.contains(step_over_addr_))
+        inner_->write_memory(step_over_addr_, std::span(&kInt3, 1));
+      stepping_over_ = 0;
+      set_trap_flag(*thread, false);
+    }
+    if (hit) {
+      if (ev.dwThreadId == stepping_tid_) {
+        stepping_tid_ = 0;
+        set_trap_flag(*thread, false);
+      }
+      event_ = ev;  // reported: the event stays outstanding
+      event_is_exception_ = false;  // ours: the program never sees this trap
+      return hit;
+    }
     if (thread != nullptr && ev.dwThreadId == stepping_over_) {
       // Stepped past one of our breakpoints: put it back and carry on as the client asked.
       if (breakpoints_.contains(step_over_addr_))
@@ -243,6 +264,7 @@ Error WindowsDebuggee::resume(std::span<const ResumeAction> actions) {
   stepping_tid_ = 0;
   for (Thread& t : threads_) {
     const ResumeAction* a = action_of(t.tid);
+    if (runs(a)) skip_hardware_breakpoint(t);
     if (!runs(a)) {
       if (::SuspendThread(t.handle) != static_cast<DWORD>(-1)) t.suspended = true;
     } else if (a->kind == ResumeAction::Kind::step) {

@@ -1,10 +1,9 @@
-// The ptrace backend's pure pieces: x87 tag words, register conversion, DR7 encoding, the
-// software breakpoint table.
+// The ptrace backend's pure pieces: x87 tag words, register conversion, the software
+// breakpoint table (DR7 encoding: test_x86_debug_registers.cpp).
 #include <boost/test/unit_test.hpp>
 
 #include <cstring>
 
-#include "platform/linux/debug_registers.hpp"
 #include "platform/linux/ptrace_regs.hpp"
 #include "platform/software_breakpoints.hpp"
 
@@ -12,7 +11,6 @@ namespace reg = rspstub::platform::x86_64;
 using namespace rspstub::platform::linux_backend;
 using rspstub::platform::kInt3;
 using rspstub::platform::SoftwareBreakpoints;
-using rspstub::platform::BreakpointType;
 
 BOOST_AUTO_TEST_SUITE(debuggee_pure)
 
@@ -88,25 +86,6 @@ BOOST_AUTO_TEST_CASE(fp_pointers_split_into_offset_and_segment) {
   BOOST_TEST(back.rip == fp.rip);
   BOOST_TEST(back.rdp == fp.rdp);
   BOOST_TEST(back.ftw == 0u);
-}
-
-BOOST_AUTO_TEST_CASE(dr7_encodes_slots) {
-  DebugRegisters dr;
-  BOOST_TEST(!dr.add(BreakpointType::write_watch, 0x1001, 4).has_value());  // misaligned
-  BOOST_TEST(!dr.add(BreakpointType::write_watch, 0x1000, 16).has_value());
-  BOOST_TEST(!dr.add(BreakpointType::write_watch, 0xffff800000000000ULL, 8).has_value());
-  BOOST_TEST(*dr.add(BreakpointType::write_watch, 0x1000, 8) == 0u);
-  BOOST_TEST(*dr.add(BreakpointType::write_watch, 0x1000, 8) == 0u);  // the same: no new slot
-  BOOST_TEST(*dr.add(BreakpointType::access_watch, 0x2000, 2) == 1u);
-  BOOST_TEST(*dr.add(BreakpointType::hardware, 0x401000, 1) == 2u);
-  // slot0: L0, RW=01, LEN=10; slot1: L1, RW=11, LEN=01; slot2: L2, RW=00, LEN=00
-  const std::uint64_t expected = 0x1 | 0x4 | 0x10 | (0x9ULL << 16) | (0x7ULL << 20);
-  BOOST_TEST(dr.dr7() == expected);
-  BOOST_TEST(*dr.fired(0x2) == 1u);
-  BOOST_TEST(!dr.fired(0x8).has_value());  // slot 3 unused
-  BOOST_TEST(dr.remove(BreakpointType::access_watch, 0x2000, 2));
-  BOOST_TEST(!dr.remove(BreakpointType::access_watch, 0x2000, 2));
-  BOOST_TEST(dr.dr7() == (0x1 | 0x10 | (0x9ULL << 16)));
 }
 
 BOOST_AUTO_TEST_CASE(breakpoint_table_patches_reads_and_writes) {

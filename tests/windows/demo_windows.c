@@ -67,12 +67,15 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  HANDLE thread = CreateThread(NULL, 0, ticker, NULL, 0, NULL);
+  /* Created suspended and named before it runs: a breakpoint in `ticker` must find the name
+   * already set (gdb shows it in "Thread 2 "ticker" hit Breakpoint"). */
+  HANDLE thread = CreateThread(NULL, 0, ticker, NULL, CREATE_SUSPENDED, NULL);
   if (thread == NULL) {
     fprintf(stderr, "rspstub_demo_windows: CreateThread failed (%lu)\n", GetLastError());
     return 1;
   }
   name_thread(thread, L"ticker");
+  ResumeThread(thread);
   /* The ticker runs at least once before main can reach its end (an empty standard input ends
    * it at once): a breakpoint in `ticker` is always hit. */
   while (g_counter == 0) Sleep(1);

@@ -1,6 +1,7 @@
 // The x86 debug registers as the stub uses them: four slots (DR0-DR3) for hardware breakpoints
-// and watchpoints, enabled through DR7, reported through DR6. Pure bookkeeping: the Debuggee
-// writes the values into every thread (PTRACE_POKEUSER).
+// and watchpoints, enabled through DR7, reported through DR6. Pure bookkeeping, the same on every
+// OS: each backend writes the values into every thread (Linux: PTRACE_POKEUSER; Windows: the
+// CONTEXT's Dr0-Dr3 and Dr7 with CONTEXT_DEBUG_REGISTERS).
 #pragma once
 
 #include <array>
@@ -9,7 +10,7 @@
 
 #include "platform/debuggee.hpp"
 
-namespace rspstub::platform::linux_backend {
+namespace rspstub::platform {
 
 class DebugRegisters {
  public:
@@ -49,4 +50,4 @@ class DebugRegisters {
 unsigned dr7_rw_bits(BreakpointType type) noexcept;
 unsigned dr7_len_bits(std::uint32_t length) noexcept;
 
-}  // namespace rspstub::platform::linux_backend
+}  // namespace rspstub::platform

@@ -1,6 +1,6 @@
-#include "platform/linux/debug_registers.hpp"
+#include "platform/x86_debug_registers.hpp"
 
-namespace rspstub::platform::linux_backend {
+namespace rspstub::platform {
 
 unsigned dr7_rw_bits(BreakpointType type) noexcept {
   switch (type) {
@@ -90,4 +90,4 @@ std::optional<unsigned> DebugRegisters::fired(std::uint64_t dr6) const noexcept 
   return std::nullopt;
 }
 
-}  // namespace rspstub::platform::linux_backend
+}  // namespace rspstub::platform
