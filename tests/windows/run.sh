@@ -12,7 +12,7 @@ set -eu
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-windows}
-packages="g++-mingw-w64-x86-64-posix wine64 wine gdb-mingw-w64"
+packages="g++-mingw-w64-x86-64-posix wine64 wine gdb-mingw-w64 gdb-mingw-w64-target"
 
 missing=""
 for p in $packages; do
