@@ -16,6 +16,9 @@ struct HostInfo {
   // gdb's name for the OS ABI, for target.xml's <osabi> ("GNU/Linux", "Windows"). The Linux
   // backend keeps this default.
   std::string gdb_osabi = "GNU/Linux";
+  // Whether this OS's processes list their loaded modules (Process::loaded_modules): Windows.
+  // Lets the stub advertise the DLL list before there is a process (--multi).
+  bool lists_loaded_modules = false;
 };
 
 HostInfo host_info();

@@ -42,6 +42,12 @@ struct MemoryRegion {
   std::string name;  // file path or [heap]/[stack]/...; empty for anonymous memory and gaps
 };
 
+// A module (Windows: a DLL) loaded into the process, as the OS's loader lists it.
+struct LoadedModule {
+  std::string name;        // full path as the OS spells it (Windows: C:\windows\system32\...)
+  std::uint64_t base = 0;  // load address of the image (its headers)
+};
+
 struct ProcessInfo {
   int pid = 0;
   int parent_pid = 0;
@@ -90,6 +96,13 @@ class Process {
     (void)tid;
     return Error::not_supported;
   }
+
+  // The DLLs the process has loaded, in load order, without the executable itself (gdb knows it
+  // already). Only backends whose debuggers learn libraries this way (Windows: gdb's
+  // qXfer:libraries) list them; the others answer not_supported (the default) and say false in
+  // lists_loaded_modules(), so the stub neither advertises nor serves such a list.
+  virtual bool lists_loaded_modules() const noexcept { return false; }
+  virtual Result<std::vector<LoadedModule>> loaded_modules() { return Error::not_supported; }
 };
 
 // Attaches to a running process for inspection only: the process is never stopped or traced.

@@ -49,6 +49,7 @@ struct ConnectionState {
   bool no_reply = false;              // this packet gets no reply at all (gdb's k in extended mode)
   platform::HostFiles host_files;     // vFile: this connection's open files and fs view
   std::string libraries_xml;          // qXfer:libraries-svr4 snapshot, paged out by offset
+  std::string dll_list_xml;           // qXfer:libraries snapshot (Windows DLLs), likewise
 };
 
 }  // namespace rspstub::stub

@@ -29,6 +29,7 @@ void forget_old_process(ConnectionState& state) {
   state.thread_list_pos = 0;
   state.awaiting_stop = false;
   state.libraries_xml.clear();
+  state.dll_list_xml.clear();
 }
 
 // Serves `d` from now on and replies with its stop (built against the new process).

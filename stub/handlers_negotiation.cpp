@@ -1,4 +1,5 @@
 // Feature negotiation: everything a connection agrees on lives here and in ConnectionState.
+#include "platform/host.hpp"
 #include "stub/handlers.hpp"
 
 namespace rspstub::stub::handlers {
@@ -8,7 +9,8 @@ namespace rspstub::stub::handlers {
 //          QPassSignals+, QProgramSignals+, qXfer:siginfo:read+, and swbreak+/hwbreak+ when the
 //          client offered them: its stop replies then say why a breakpoint stop happened; in
 //          --multi mode those and QEnvironmentHexEncoded+, QEnvironmentUnset+,
-//          QEnvironmentReset+, QStartupWithShell+, QSetWorkingDir+, QDisableRandomization+)
+//          QEnvironmentReset+, QStartupWithShell+, QSetWorkingDir+, QDisableRandomization+;
+//          qXfer:libraries:read+ when the backend lists DLLs, i.e. on Windows)
 // Clients: gdb (first packet), lldb (after QStartNoAckMode).
 // PacketSize is in hex: gdb and lldb both parse it so (lldb-server's "131072" is read as hex).
 void supported(Context& ctx, std::string_view args) {
@@ -29,6 +31,11 @@ void supported(Context& ctx, std::string_view args) {
       ";qXfer:threads:read+;binary-upload+;QThreadSuffixSupported+;QListThreadsInStopReply+"
       ";QEnableErrorStrings+;vContSupported+");
   ctx.reply.put(";qXfer:libraries-svr4:read+");
+  // The DLL list only where the backend lists modules (Windows): Linux replies stay as they were.
+  // The host's word counts too: with --multi there may be no process yet.
+  static const bool host_lists_modules = platform::host_info().lists_loaded_modules;
+  if (host_lists_modules || ctx.process.lists_loaded_modules())
+    ctx.reply.put(";qXfer:libraries:read+");
   if (client.multiprocess) ctx.reply.put(";multiprocess+");
   if (ctx.debuggee() != nullptr || ctx.target.extended()) {
     // Run control: only offered when there is (or, with --multi, may be) a process to control.

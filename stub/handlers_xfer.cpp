@@ -1,11 +1,14 @@
-// qXfer reads: target description, auxiliary vector, executable path, thread list.
+// qXfer reads: target description, auxiliary vector, executable path, thread list, siginfo,
+// shared libraries (SVR4 list on Linux, DLL list on Windows).
 #include <algorithm>
 #include <string>
 
 #include "platform/host.hpp"
 #include "platform/svr4_libraries.hpp"
 #include "stub/handlers.hpp"
+#include "stub/library_list_xml.hpp"
 #include "stub/target_xml.hpp"
+#include "stub/xml_text.hpp"
 
 namespace rspstub::stub::handlers {
 namespace {
@@ -24,28 +27,6 @@ void put_chunk(Context& ctx, std::span<const std::byte> object, const protocol::
 
 void put_chunk(Context& ctx, std::string_view text, const protocol::XferRead& req) {
   put_chunk(ctx, std::as_bytes(std::span(text.data(), text.size())), req);
-}
-
-void append_xml_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-}
-
-std::string hex_number(std::uint64_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  do {
-    s.insert(s.begin(), kDigits[v & 15]);
-    v >>= 4;
-  } while (v != 0);
-  return s;
 }
 
 void xfer_threads(Context& ctx, const protocol::XferRead& req) {
@@ -138,6 +119,20 @@ void xfer_libraries_svr4(Context& ctx, const protocol::XferRead& req) {
   put_chunk(ctx, xml, req);
 }
 
+// The DLL list (Windows), read afresh at offset 0 and paged out from that snapshot, as above.
+// Backends that list no modules (Linux) answer as for an unknown object: an empty reply.
+void xfer_libraries(Context& ctx, const protocol::XferRead& req) {
+  if (!ctx.process.lists_loaded_modules()) return;
+  if (!req.annex.empty()) return ctx.error(ErrorCode::not_found);
+  std::string& xml = ctx.state.dll_list_xml;
+  if (req.offset == 0 || xml.empty()) {
+    auto modules = ctx.process.loaded_modules();
+    if (!modules) return ctx.error(modules.error());
+    xml = library_list_xml(*modules);
+  }
+  put_chunk(ctx, xml, req);
+}
+
 }  // namespace
 
 // Packet:  qXfer:<object>:read:<annex>:<offset>,<length>
@@ -147,7 +142,8 @@ void xfer_libraries_svr4(Context& ctx, const protocol::XferRead& req) {
 //          exec-file (annex pid; gdb), threads (gdb), siginfo (the stopped thread's siginfo_t,
 //          with a controlled process; gdb's $_siginfo, lldb's thread siginfo),
 //          libraries-svr4 (no annex; gdb and lldb: the shared libraries, so that
-//          `info sharedlibrary` / `image list` work).
+//          `info sharedlibrary` / `image list` work), libraries (no annex; gdb for Windows:
+//          the DLLs, served only by backends that list modules).
 void xfer_read(Context& ctx, std::string_view args) {
   protocol::XferRead req;
   if (auto e = protocol::parse_xfer_read(args, req); e != ErrorCode::none) {
@@ -170,6 +166,7 @@ void xfer_read(Context& ctx, std::string_view args) {
   if (req.object == "threads") return xfer_threads(ctx, req);
   if (req.object == "siginfo" && ctx.debuggee() != nullptr) return xfer_siginfo(ctx, req);
   if (req.object == "libraries-svr4") return xfer_libraries_svr4(ctx, req);
+  if (req.object == "libraries") return xfer_libraries(ctx, req);
   // Unknown object: empty reply (not supported).
 }
 

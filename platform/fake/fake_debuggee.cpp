@@ -99,6 +99,11 @@ Result<std::string> FakeDebuggee::executable_path() {
   return process_.executable_path();
 }
 
+Result<std::vector<LoadedModule>> FakeDebuggee::loaded_modules() {
+  if (gone_) return Error::process_gone;
+  return process_.loaded_modules();
+}
+
 Result<ProcessInfo> FakeDebuggee::info() {
   if (gone_) return Error::process_gone;
   return process_.info();

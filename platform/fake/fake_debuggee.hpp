@@ -69,6 +69,8 @@ class FakeDebuggee final : public Debuggee {
   Result<std::vector<std::byte>> auxv() override;
   Result<std::string> executable_path() override;
   Result<ProcessInfo> info() override;
+  bool lists_loaded_modules() const noexcept override { return process_.lists_loaded_modules(); }
+  Result<std::vector<LoadedModule>> loaded_modules() override;
 
   // Debuggee
   bool stopped() const noexcept override { return alive() && !running_; }

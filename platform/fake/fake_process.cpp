@@ -46,6 +46,10 @@ void FakeProcess::set_auxv(std::vector<std::byte> auxv) { auxv_ = std::move(auxv
 
 void FakeProcess::set_executable_path(std::string path) { executable_path_ = std::move(path); }
 
+void FakeProcess::set_loaded_modules(std::vector<LoadedModule> modules) {
+  modules_ = std::move(modules);
+}
+
 void FakeProcess::set_info(ProcessInfo info) { info_ = std::move(info); }
 
 void FakeProcess::fail_next_reads(Error e, int count) noexcept {
@@ -193,6 +197,12 @@ Result<std::string> FakeProcess::executable_path() {
   if (killed_) return Error::process_gone;
   if (!executable_path_) return Error::not_supported;
   return *executable_path_;
+}
+
+Result<std::vector<LoadedModule>> FakeProcess::loaded_modules() {
+  if (killed_) return Error::process_gone;
+  if (!modules_) return Error::not_supported;
+  return *modules_;
 }
 
 Result<ProcessInfo> FakeProcess::info() {

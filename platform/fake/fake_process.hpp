@@ -27,6 +27,9 @@ class FakeProcess final : public Process {
   void set_auxv(std::vector<std::byte> auxv);
   void set_executable_path(std::string path);
   void set_info(ProcessInfo info);
+  // Makes the process list these modules (as a Windows backend does); until then it lists none
+  // and answers not_supported, as the Linux backend does.
+  void set_loaded_modules(std::vector<LoadedModule> modules);
 
   // The process exits: from now on every call fails with process_gone.
   void kill() noexcept { killed_ = true; }
@@ -51,6 +54,8 @@ class FakeProcess final : public Process {
   Result<std::vector<std::byte>> auxv() override;
   Result<std::string> executable_path() override;
   Result<ProcessInfo> info() override;
+  bool lists_loaded_modules() const noexcept override { return modules_.has_value(); }
+  Result<std::vector<LoadedModule>> loaded_modules() override;
 
  private:
   struct Region {
@@ -78,6 +83,7 @@ class FakeProcess final : public Process {
   std::vector<Thread> threads_;  // in the order added; the first is the main thread
   std::optional<std::vector<std::byte>> auxv_;
   std::optional<std::string> executable_path_;
+  std::optional<std::vector<LoadedModule>> modules_;
   ProcessInfo info_;
   // Atomic: a read ahead (stub/read_ahead.hpp) may be reading on another thread when a test
   // kills the process or counts its reads.

@@ -33,6 +33,7 @@ HostInfo host_info() {
   h.pointer_size = 8;
   h.os_type = "windows";
   h.gdb_osabi = "Windows";  // gdb's name for the Windows (PE, Win64 ABI) OS ABI
+  h.lists_loaded_modules = true;
   h.hostname = host_name();
   OSVERSIONINFOW v{};
   v.dwOSVersionInfoSize = sizeof v;

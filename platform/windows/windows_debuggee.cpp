@@ -207,6 +207,11 @@ Result<std::string> WindowsDebuggee::executable_path() {
   return inner_->executable_path();
 }
 
+Result<std::vector<LoadedModule>> WindowsDebuggee::loaded_modules() {
+  if (gone_ || !inner_) return Error::process_gone;
+  return inner_->loaded_modules();
+}
+
 Result<ProcessInfo> WindowsDebuggee::info() {
   if (gone_ || !inner_) return Error::process_gone;
   return inner_->info();

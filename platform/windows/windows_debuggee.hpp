@@ -50,6 +50,8 @@ class WindowsDebuggee final : public Debuggee {
   Result<std::string> executable_path() override;
   Result<ProcessInfo> info() override;
   Result<std::uint64_t> thread_information_block(int tid) override;
+  bool lists_loaded_modules() const noexcept override { return true; }
+  Result<std::vector<LoadedModule>> loaded_modules() override;
 
   // Debuggee
   bool stopped() const noexcept override { return !gone_ && event_.has_value(); }

@@ -34,6 +34,9 @@ class WindowsProcess final : public Process {
   Result<ProcessInfo> info() override;
   // The TEB, from NtQueryInformationThread(ThreadBasicInformation).
   Result<std::uint64_t> thread_information_block(int tid) override;
+  // The DLLs, from a Toolhelp module snapshot (windows_modules.cpp).
+  bool lists_loaded_modules() const noexcept override { return true; }
+  Result<std::vector<LoadedModule>> loaded_modules() override;
 
   // Whether the handle carries PROCESS_VM_WRITE | PROCESS_VM_OPERATION.
   bool can_write() const noexcept { return can_write_; }
