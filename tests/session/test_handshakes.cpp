@@ -13,7 +13,10 @@ const std::string kOurFeatures =
     "PacketSize=40000;QStartNoAckMode+;qXfer:features:read+;qXfer:auxv:read+;"
     "qXfer:exec-file:read+;qXfer:threads:read+;binary-upload+;QThreadSuffixSupported+;"
     "QListThreadsInStopReply+;QEnableErrorStrings+;vContSupported+"
-    ";qXfer:libraries-svr4:read+";
+    ";qXfer:libraries-svr4:read+" +
+    // The DLL list, on hosts whose processes list modules (Windows: see test_dll_list.cpp).
+    std::string(rspstub::platform::host_info().lists_loaded_modules ? ";qXfer:libraries:read+"
+                                                                    : "");
 
 const std::string kMainStop = "T0207:1000fc7f00000000;10:2301400000000000;";
 

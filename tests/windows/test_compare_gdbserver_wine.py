@@ -4,10 +4,10 @@
 Usage: test_compare_gdbserver_wine.py WINE_RUN RSPSTUB_EXE DEMO_EXE GDB [GDBSERVER_EXE]
 
 Both servers run under wine and launch the demo (`SERVER 127.0.0.1:0 ... DEMO_EXE 42`);
-x86_64-w64-mingw32-gdb on Linux connects and runs the same steps (see STEPS): break in a
-function, continue, bt, print a global main sets at run time, a second thread's breakpoint,
-info threads, read an unmapped address, run to the exit code. A table of step -> result is
-printed for each server. Every step is ASSERTED for rspstub; for gdbserver the results are only
+x86_64-w64-mingw32-gdb on Linux connects and runs the same steps (see STEPS): info
+sharedlibrary (which must list ntdll.dll and kernel32.dll), break in a function, continue, bt,
+print a global main sets at run time, a second thread's breakpoint, info threads, read an
+unmapped address, run to the exit code. A table of step -> result is printed for each server. Every step is ASSERTED for rspstub; for gdbserver the results are only
 recorded (a peer's failure is a finding, not ours). Without GDBSERVER_EXE (package
 gdb-mingw-w64-target, /usr/share/win64/gdbserver.exe) its column reads "not installed".
 """
@@ -29,8 +29,12 @@ MARK = "@@step "
 
 # (step name, gdb commands, what a correct answer looks like (regex over the step's output)).
 STEPS = [
-    # gdb shows where the program stopped (a symbol, or ?? without the DLL list).
-    ("connect", [], r"^(?:Remote debugging using 127\.0\.0\.1:\d+|0x[0-9a-f]+ in \S+ \()"),
+    # gdb shows where the program stopped: the loader's breakpoint in ntdll, which it knows
+    # from the DLL list (without the list: `0x... in ?? ()`).
+    ("connect", [], r"(?i)^0x[0-9a-f]+ in \S+ \(\) from \S*[\\/]ntdll\.dll$"),
+    # The DLL list (qXfer:libraries:read): the loader's first DLLs are known from the start.
+    ("info sharedlibrary (ntdll, kernel32)", ["info sharedlibrary"],
+     r"(?i)^(?=[\s\S]*[\\/]ntdll\.dll$)(?=[\s\S]*[\\/]kernel32\.dll$)From +To"),
     ("break fill_pattern", ["break fill_pattern"],
      r"^Breakpoint 1 at 0x[0-9a-f]+: file .*demo_windows\.c"),
     ("continue to fill_pattern", ["continue"], r"^Breakpoint 1, fill_pattern \("),

@@ -8,7 +8,7 @@ Starts the Windows demo (tests/windows/demo_windows.c) under wine, serves it wit
 127.0.0.1: the handshake, qHostInfo (ostype windows), `m` of g_counter twice (it changes), the
 heap string, a read running from a readable page into a PAGE_NOACCESS one (the readable prefix,
 which rspstub must clamp itself: ReadProcessMemory is all-or-nothing on Windows), unmapped and
-no-access addresses (E04), the thread list, a refused write. Then SIGINT ends the stub (wine turns
+no-access addresses (E04), the thread list, the DLL list (qXfer:libraries:read), a refused write. Then SIGINT ends the stub (wine turns
 it into a console Ctrl-C, which the stub handles), and the demo exits when its input closes.
 Shared client code: tests/e2e/harness.py.
 """
@@ -48,6 +48,39 @@ def start_demo(wine_run, demo_exe):
             return popen, values
         key, _, value = line.partition(" ")
         values[key] = value
+
+
+def read_xfer(client, obj, chunk=0x200):
+    """The whole qXfer object, paged in `chunk`-byte requests."""
+    data = b""
+    for _ in range(1000):
+        reply = client.request(f"qXfer:{obj}:read::{len(data):x},{chunk:x}")
+        check(reply[:1] in (b"m", b"l"), f"qXfer:{obj}:read at {len(data):#x}: got {reply!r}")
+        data += reply[1:]
+        if reply[:1] == b"l":
+            return data.decode()
+    raise TestFailure(f"qXfer:{obj}:read never ended")
+
+
+def check_dll_list(client, features):
+    """qXfer:libraries:read: advertised; ntdll.dll and kernel32.dll listed, each with a segment
+    address one page past an image base that holds a PE image (MZ); the demo itself not listed."""
+    check(b"qXfer:libraries:read+" in features, f"qSupported lacks qXfer:libraries:read+: "
+                                                f"{features!r}")
+    xml = read_xfer(client, "libraries")
+    check(xml.startswith("<library-list") and xml.endswith("</library-list>"),
+          f"qXfer:libraries: not a library list: {xml!r}")
+    libraries = re.findall(r'<library name="([^"]*)"><segment address="0x([0-9a-f]+)"/></library>',
+                           xml)
+    check(len(libraries) == xml.count("<library "), f"qXfer:libraries: unexpected form {xml!r}")
+    names = {name.lower().rsplit("\\", 1)[-1]: int(address, 16) for name, address in libraries}
+    for dll in ("ntdll.dll", "kernel32.dll"):
+        check(dll in names, f"qXfer:libraries: {dll} missing from {xml!r}")
+        base = names[dll] - 0x1000
+        check(base > 0x10000 and base % 0x1000 == 0, f"{dll}: implausible base {base:#x}")
+        check(client.read_memory(base, 2) == b"MZ", f"{dll}: no PE image (MZ) at {base:#x}")
+    check(not any(name.endswith(".exe") for name in names),
+          f"qXfer:libraries lists the executable: {xml!r}")
 
 
 def run(client, values):
@@ -113,6 +146,8 @@ def run(client, values):
     check(self_pointer == int(tib, 16), f"TEB.Self at {tib}+0x30 reads {self_pointer:#x}")
     reply = client.request("qGetTIBAddr:7fffffff")
     check(is_error_reply(reply), f"qGetTIBAddr of no thread: expected an error, got {reply!r}")
+
+    check_dll_list(client, features)
 
     reply = client.request(f"M{counter:x},1:00")
     check(is_error_reply(reply), f"M in --no-stop mode: expected an error, got {reply!r}")
