@@ -5,7 +5,8 @@ Usage: test_control_wine.py WINE_RUN RSPSTUB_EXE DEMO_EXE NM
 
 `rspstub.exe 127.0.0.1:0 -- DEMO_EXE` (under wine) launches the demo under the debugger. Then:
 `?` (the initial SIGTRAP stop), `g` (registers known: rip, rsp), qGetTIBAddr of the reported
-thread (TEB.Self points back), Z0 at the demo's `ticker` function (its address from NM; the
+thread (TEB.Self points back), qXfer:libraries:read (ntdll.dll and kernel32.dll, see
+dll_list.py), Z0 at the demo's `ticker` function (its address from NM; the
 bytes there must read the same through the stub as in the file's symbol table says code),
 vCont;c -> T05 at the breakpoint in a second thread with rip == ticker, z0, vCont;c -> W00
 (the demo exits 0: its standard input is empty). Then a second launch ended with `k`.
@@ -19,6 +20,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
 from harness import RspClient, TestFailure, check  # noqa: E402
+from dll_list import check_dll_list  # noqa: E402
 
 RIP_OFFSET = 16 * 8  # rip is register 16, after 16 8-byte registers
 
@@ -49,7 +51,7 @@ def launch(wine_run, rspstub, demo_exe):
 
 
 def run_to_exit(client, ticker):
-    client.request("qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=i386")
+    features = client.request("qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=i386")
     client.start_no_ack()
     stop = client.request("?")
     check(stop.startswith(b"T05"), f"? after launch: expected T05 (SIGTRAP), got {stop!r}")
@@ -62,6 +64,8 @@ def run_to_exit(client, ticker):
     tib = int(client.request(f"qGetTIBAddr:{main_tid:x}").decode(), 16)
     self_pointer = int.from_bytes(client.read_memory(tib + 0x30, 8), "little")
     check(self_pointer == tib, f"TEB at {tib:#x}: Self reads {self_pointer:#x}")
+    # At the loader's first breakpoint the static imports are loaded: ntdll, kernel32, ...
+    check_dll_list(client, features)
 
     code = client.read_memory(ticker, 4)
     check(isinstance(code, bytes), f"m at ticker {ticker:#x}: {code!r} (image relocated?)")

@@ -23,6 +23,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
 from harness import RspClient, TestFailure, check, is_error_reply  # noqa: E402
+from dll_list import check_dll_list  # noqa: E402
 
 E_NO_MEMORY = "E04"
 MESSAGE = b"hello from the rspstub windows demo"
@@ -48,39 +49,6 @@ def start_demo(wine_run, demo_exe):
             return popen, values
         key, _, value = line.partition(" ")
         values[key] = value
-
-
-def read_xfer(client, obj, chunk=0x200):
-    """The whole qXfer object, paged in `chunk`-byte requests."""
-    data = b""
-    for _ in range(1000):
-        reply = client.request(f"qXfer:{obj}:read::{len(data):x},{chunk:x}")
-        check(reply[:1] in (b"m", b"l"), f"qXfer:{obj}:read at {len(data):#x}: got {reply!r}")
-        data += reply[1:]
-        if reply[:1] == b"l":
-            return data.decode()
-    raise TestFailure(f"qXfer:{obj}:read never ended")
-
-
-def check_dll_list(client, features):
-    """qXfer:libraries:read: advertised; ntdll.dll and kernel32.dll listed, each with a segment
-    address one page past an image base that holds a PE image (MZ); the demo itself not listed."""
-    check(b"qXfer:libraries:read+" in features, f"qSupported lacks qXfer:libraries:read+: "
-                                                f"{features!r}")
-    xml = read_xfer(client, "libraries")
-    check(xml.startswith("<library-list") and xml.endswith("</library-list>"),
-          f"qXfer:libraries: not a library list: {xml!r}")
-    libraries = re.findall(r'<library name="([^"]*)"><segment address="0x([0-9a-f]+)"/></library>',
-                           xml)
-    check(len(libraries) == xml.count("<library "), f"qXfer:libraries: unexpected form {xml!r}")
-    names = {name.lower().rsplit("\\", 1)[-1]: int(address, 16) for name, address in libraries}
-    for dll in ("ntdll.dll", "kernel32.dll"):
-        check(dll in names, f"qXfer:libraries: {dll} missing from {xml!r}")
-        base = names[dll] - 0x1000
-        check(base > 0x10000 and base % 0x1000 == 0, f"{dll}: implausible base {base:#x}")
-        check(client.read_memory(base, 2) == b"MZ", f"{dll}: no PE image (MZ) at {base:#x}")
-    check(not any(name.endswith(".exe") for name in names),
-          f"qXfer:libraries lists the executable: {xml!r}")
 
 
 def run(client, values):
