@@ -17,8 +17,8 @@ using protocol::StagedEncoding;
 // A read longer than config.stream_chunk is streamed when the connection has no acks (a
 // streamed packet cannot be sent again) and packets are not being logged (the log shows whole
 // packets): only the first piece is read here, and state.streamed_read keeps the rest for
-// continue_streamed_read(), called as each piece has been sent. The second piece is read by
-// ctx.read_ahead at the same time as the first. Only a full first piece continues: a short
+// continue_streamed_read(), called as each piece has been sent. With config.read_ahead, the
+// second piece is read by ctx.read_ahead at the same time as the first. Only a full first piece continues: a short
 // read ends the reply there (the readable prefix, as always).
 void read_into_reply(Context& ctx, std::uint64_t addr, std::size_t n, StagedEncoding enc,
                      std::string_view prefix = {}) {
@@ -26,7 +26,7 @@ void read_into_reply(Context& ctx, std::uint64_t addr, std::size_t n, StagedEnco
   const bool stream =
       chunk != 0 && n > chunk && ctx.state.no_ack && !ctx.log.packets_enabled();
   const std::size_t first = stream ? chunk : n;
-  if (stream) ctx.read_ahead.start(ctx.process, addr + first, n - first);
+  if (stream && ctx.config.read_ahead) ctx.read_ahead.start(ctx.process, addr + first, n - first);
   std::span<std::byte> staged = ctx.reply.stage(first, prefix);
   const platform::ReadResult got = ctx.process.read_memory(addr, staged);
   ctx.reply.encode_staged(got.bytes, enc);
@@ -56,14 +56,22 @@ void write_bytes(Context& ctx, std::uint64_t addr, std::span<const std::byte> da
 }  // namespace
 
 // The next piece of a streamed m/x reply (see read_into_reply), appended to the reply buffer
-// the caller has emptied with continue_packet(). True when more pieces follow. The piece was
-// read ahead while the last one was being sent; the read of the one after it starts before
-// this one is encoded. A piece that reads short (the process unmapped memory, or exited,
+// the caller has emptied with continue_packet(). True when more pieces follow. With
+// config.read_ahead the piece was read ahead while the last one was being sent, and the read of
+// the one after it starts before this one is encoded; without, it is read here, in place. A piece that reads short (the process unmapped memory, or exited,
 // meanwhile) ends the reply after what it read: the client gets a valid, shorter reply and asks
 // again for the rest.
 bool continue_streamed_read(Context& ctx) {
   StreamedRead& rest = ctx.state.streamed_read;
   const std::size_t want = std::min(rest.remaining, ctx.config.stream_chunk);
+  if (!ctx.config.read_ahead) {
+    std::span<std::byte> staged = ctx.reply.stage(want);
+    const platform::ReadResult got = ctx.process.read_memory(rest.addr, staged);
+    ctx.reply.encode_staged(got.bytes, rest.encoding);
+    rest.addr += want;
+    rest.remaining = got.bytes < want ? 0 : rest.remaining - want;
+    return rest.remaining != 0;
+  }
   if (!ctx.read_ahead.pending()) ctx.read_ahead.start(ctx.process, rest.addr, want);
   const ReadAhead::Piece piece = ctx.read_ahead.wait();
   const bool full = piece.bytes.size() == want;

@@ -64,6 +64,12 @@ BOOST_AUTO_TEST_CASE(streamed_and_whole_replies_are_byte_identical) {
   const std::string streamed_x = wire->send("x600001,1fff");
   const std::string streamed_m = wire->send("m600001,1fff");
   BOOST_TEST(wire->pieces > 0u);
+  config.read_ahead = false;  // streamed, each piece read in place when it is due
+  restart();
+  go_no_ack();
+  BOOST_TEST(wire->send("x600001,1fff") == streamed_x);
+  BOOST_TEST(wire->send("m600001,1fff") == streamed_m);
+  BOOST_TEST(wire->pieces > 0u);
   config.stream_chunk = 0;  // never stream
   restart();
   go_no_ack();
