@@ -77,7 +77,8 @@ std::vector<std::string> stub_command(const StubSpec& spec, std::uint16_t port, 
   const std::string target = std::to_string(pid);
   if (spec.name == "gdbserver") return {*spec.exe, "--attach", where, target};
   if (spec.name == "lldb-server") return {*spec.exe, "gdbserver", where, "--attach", target};
-  return {*spec.exe, "--attach", target, "--no-stop", where};
+  // As the peers: attach, stopping the target (all-stop), so the clients get its registers.
+  return {*spec.exe, "--attach", target, where};
 }
 
 RunningStub::RunningStub(const StubSpec& spec, pid_t target, const std::string& log_path) {
