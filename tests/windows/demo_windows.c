@@ -9,7 +9,7 @@
  *   reserved    64 KiB reserved, never committed
  *
  * It also reports its main thread's TEB (NtCurrentTeb), which qGetTIBAddr must find.
- * Once the ticker has counted at least once, it prints "key value" lines (pid, addresses in
+ * Once the ticker has counted three times, it prints "key value" lines (pid, addresses in
  * hex), then "ready", and runs until its standard input ends (the test closes it) or it is
  * killed; then it exits with code 0, or with the number given as its first argument (the tests
  * check that the exit code reaches the client).
@@ -76,9 +76,11 @@ int main(int argc, char **argv) {
   }
   name_thread(thread, L"ticker");
   ResumeThread(thread);
-  /* The ticker runs at least once before main can reach its end (an empty standard input ends
-   * it at once): a breakpoint in `ticker` is always hit. */
-  while (g_counter == 0) Sleep(1);
+  /* The ticker runs before main can reach its end (an empty standard input ends it at once): a
+   * breakpoint in `ticker` is always hit. Three counts, not one: a watchpoint on g_counter
+   * stops the process only once wine has passed the exception to the debugger, and main must
+   * not see the first count and exit meanwhile (20 ms of margin instead of none). */
+  while (g_counter < 3) Sleep(1);
 
   printf("pid %lu\n", GetCurrentProcessId());
   printf("main_tid %lu\n", GetCurrentThreadId());

@@ -25,9 +25,10 @@ from dll_list import check_dll_list  # noqa: E402
 RIP_OFFSET = 16 * 8  # rip is register 16, after 16 8-byte registers
 
 
-def symbol_address(nm, exe, name):
+def symbol_address(nm, exe, name, types="tT"):
+    """The address nm gives `name` among symbols of the given nm types (text by default)."""
     out = subprocess.run([nm, exe], capture_output=True, text=True, check=True).stdout
-    m = re.search(rf"^([0-9a-f]+) [tT] {name}$", out, re.M)
+    m = re.search(rf"^([0-9a-f]+) [{types}] {name}$", out, re.M)
     if not m:
         raise TestFailure(f"{name} not found by {nm} in {exe}")
     return int(m.group(1), 16)

@@ -22,29 +22,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
 from harness import RspClient, TestFailure, check  # noqa: E402
-
-
-RIP_OFFSET = 16 * 8  # rip is register 16, after 16 8-byte registers
-
-
-def symbol(nm, exe, name, types):
-    out = subprocess.run([nm, exe], capture_output=True, text=True, check=True).stdout
-    m = re.search(rf"^([0-9a-f]+) [{types}] {name}$", out, re.M)
-    if not m:
-        raise TestFailure(f"{name} not found by {nm} in {exe}")
-    return int(m.group(1), 16)
-
-
-def register(g_reply, offset):
-    text = g_reply[2 * offset:2 * offset + 16].decode()
-    check(re.fullmatch(r"[0-9a-f]{16}", text) is not None, f"register at {offset}: {text!r}")
-    return int.from_bytes(bytes.fromhex(text), "little")
-
-
-def stop_thread(reply):
-    m = re.search(rb"thread:(?:p[0-9a-f]+\.)?([0-9a-f]+);", reply)
-    check(m is not None, f"stop reply without thread: {reply!r}")
-    return int(m.group(1), 16)
+from test_control_wine import RIP_OFFSET, register, stop_thread, symbol_address  # noqa: E402
 
 
 def watch(client, counter, ticker):
@@ -106,8 +84,8 @@ def watch(client, counter, ticker):
 
 def main():
     wine_run, rspstub, demo_exe, nm = sys.argv[1:5]
-    counter = symbol(nm, demo_exe, "g_counter", "bBdDC")
-    ticker = symbol(nm, demo_exe, "ticker", "tT")
+    counter = symbol_address(nm, demo_exe, "g_counter", "bBdDC")
+    ticker = symbol_address(nm, demo_exe, "ticker")
     stub = None
     try:
         stub = harness.Stub([wine_run, rspstub, "127.0.0.1:0", "--", demo_exe], None,
