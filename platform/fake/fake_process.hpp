@@ -85,12 +85,24 @@ class FakeProcess final : public Process {
   std::optional<std::string> executable_path_;
   std::optional<std::vector<LoadedModule>> modules_;
   ProcessInfo info_;
+  // An atomic that copies as its value: the fake is copied (the fuzzer keeps set-up prototypes).
+  template <class T>
+  class CopyableAtomic : public std::atomic<T> {
+   public:
+    CopyableAtomic(T v = T{}) noexcept : std::atomic<T>(v) {}  // NOLINT: converts like T
+    CopyableAtomic(const CopyableAtomic& o) noexcept : std::atomic<T>(o.load()) {}
+    CopyableAtomic& operator=(const CopyableAtomic& o) noexcept {
+      this->store(o.load());
+      return *this;
+    }
+    using std::atomic<T>::operator=;
+  };
   // Atomic: a read ahead (stub/read_ahead.hpp) may be reading on another thread when a test
   // kills the process or counts its reads.
-  std::atomic<bool> killed_{false};
+  CopyableAtomic<bool> killed_{false};
   Error fail_error_ = Error::none;
   int fail_count_ = 0;
-  std::atomic<std::size_t> read_calls_{0};
+  CopyableAtomic<std::size_t> read_calls_{0};
   std::size_t write_calls_ = 0;
 };
 
