@@ -92,8 +92,11 @@ class Connection : public StopListener,
     if constexpr (requires(Stream& s) { s.non_blocking(true); }) {
       if (poll_.count() == 0) return false;
       boost::system::error_code ec;
-      stream_.non_blocking(true, ec);
-      if (ec) return false;
+      if (!non_blocking_) {  // once per connection: each call is a system call
+        stream_.non_blocking(true, ec);
+        if (ec) return false;
+        non_blocking_ = true;
+      }
       const auto deadline = std::chrono::steady_clock::now() + poll_;
       do {
         const std::size_t n = stream_.read_some(boost::asio::buffer(input_), ec);
@@ -157,6 +160,7 @@ class Connection : public StopListener,
   const std::chrono::microseconds poll_;
   static constexpr int kMaxPolledInARow = 16;
   int polled_in_a_row_ = 0;
+  bool non_blocking_ = false;  // the stream's non-blocking mode is set (read_now)
   std::array<char, 64 * 1024> input_{};
   std::span<const char> pending_;  // read but not yet fed; a new read only once it is empty
   bool reading_ = false;

@@ -12,6 +12,15 @@ namespace {
 using protocol::ErrorCode;
 using protocol::StagedEncoding;
 
+// Reads up to n bytes at addr straight into the reply and encodes them there (no copy).
+platform::ReadResult read_in_place(Context& ctx, std::uint64_t addr, std::size_t n,
+                                   StagedEncoding enc, std::string_view prefix = {}) {
+  std::span<std::byte> staged = ctx.reply.stage(n, prefix);
+  const platform::ReadResult got = ctx.process.read_memory(addr, staged);
+  ctx.reply.encode_staged(got.bytes, enc);
+  return got;
+}
+
 // Reads [addr, addr+n) into the reply and encodes it; an error reply if nothing was readable.
 // `prefix` goes before the data only when something was read.
 // A read longer than config.stream_chunk is streamed when the connection has no acks (a
@@ -27,9 +36,7 @@ void read_into_reply(Context& ctx, std::uint64_t addr, std::size_t n, StagedEnco
       chunk != 0 && n > chunk && ctx.state.no_ack && !ctx.log.packets_enabled();
   const std::size_t first = stream ? chunk : n;
   if (stream && ctx.config.read_ahead) ctx.read_ahead.start(ctx.process, addr + first, n - first);
-  std::span<std::byte> staged = ctx.reply.stage(first, prefix);
-  const platform::ReadResult got = ctx.process.read_memory(addr, staged);
-  ctx.reply.encode_staged(got.bytes, enc);
+  const platform::ReadResult got = read_in_place(ctx, addr, first, enc, prefix);
   if (stream && got.bytes == first) {
     ctx.state.streamed_read = {addr + first, n - first, enc};
     return;
@@ -58,27 +65,26 @@ void write_bytes(Context& ctx, std::uint64_t addr, std::span<const std::byte> da
 // The next piece of a streamed m/x reply (see read_into_reply), appended to the reply buffer
 // the caller has emptied with continue_packet(). True when more pieces follow. With
 // config.read_ahead the piece was read ahead while the last one was being sent, and the read of
-// the one after it starts before this one is encoded; without, it is read here, in place. A piece that reads short (the process unmapped memory, or exited,
-// meanwhile) ends the reply after what it read: the client gets a valid, shorter reply and asks
-// again for the rest.
+// the one after it starts before this one is encoded; without, it is read here, in place. A
+// piece that reads short (the process unmapped memory, or exited, meanwhile) ends the reply
+// after what it read: the client gets a valid, shorter reply and asks again for the rest.
 bool continue_streamed_read(Context& ctx) {
   StreamedRead& rest = ctx.state.streamed_read;
   const std::size_t want = std::min(rest.remaining, ctx.config.stream_chunk);
-  if (!ctx.config.read_ahead) {
-    std::span<std::byte> staged = ctx.reply.stage(want);
-    const platform::ReadResult got = ctx.process.read_memory(rest.addr, staged);
-    ctx.reply.encode_staged(got.bytes, rest.encoding);
-    rest.addr += want;
-    rest.remaining = got.bytes < want ? 0 : rest.remaining - want;
-    return rest.remaining != 0;
+  std::size_t got = 0;
+  if (ctx.config.read_ahead) {
+    if (!ctx.read_ahead.pending()) ctx.read_ahead.start(ctx.process, rest.addr, want);
+    const ReadAhead::Piece piece = ctx.read_ahead.wait();
+    got = piece.bytes.size();
+    // The next read starts before this piece is encoded (it fills the other buffer).
+    if (got == want && rest.remaining > want)
+      ctx.read_ahead.start(ctx.process, rest.addr + want, rest.remaining - want);
+    ctx.reply.put_encoded(piece.bytes, rest.encoding);
+  } else {
+    got = read_in_place(ctx, rest.addr, want, rest.encoding).bytes;
   }
-  if (!ctx.read_ahead.pending()) ctx.read_ahead.start(ctx.process, rest.addr, want);
-  const ReadAhead::Piece piece = ctx.read_ahead.wait();
-  const bool full = piece.bytes.size() == want;
   rest.addr += want;
-  rest.remaining = full ? rest.remaining - want : 0;
-  if (rest.remaining != 0) ctx.read_ahead.start(ctx.process, rest.addr, rest.remaining);
-  ctx.reply.put_encoded(piece.bytes, rest.encoding);
+  rest.remaining = got < want ? 0 : rest.remaining - want;
   return rest.remaining != 0;
 }
 
