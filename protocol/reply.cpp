@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "protocol/bulk_encode.hpp"
+#include "protocol/copy_placement.hpp"
 #include "protocol/hex.hpp"
 
 namespace rspstub::protocol {
@@ -114,15 +115,19 @@ void ReplyBuffer::put_error(ErrorCode code, ErrorStyle style) {
   }
 }
 
-std::span<std::byte> ReplyBuffer::stage(std::size_t n, std::string_view prefix) {
+std::span<std::byte> ReplyBuffer::stage(std::size_t n, std::uint64_t source,
+                                        std::string_view prefix) {
   staged_at_ = size_;
   staged_n_ = n;
   staged_prefix_ = prefix;
-  // Room for the prefix, the encoded output (<= 2n) and the trailing "#cs"; raw bytes go n
-  // bytes past where the output starts.
+  // Room for the prefix, the encoded output (<= 2n), the trailing "#cs" and the placement
+  // shift; raw bytes go at least n bytes past where the output starts.
   const std::size_t out = staged_at_ + prefix.size();
-  reserve(out + 2 * n + 3);
-  return {reinterpret_cast<std::byte*>(data_.get() + out + n), n};
+  reserve(out + 2 * n + 3 + kCopyPlacementSlack);
+  staged_raw_ = out + n;
+  staged_raw_ += copy_placement_shift(reinterpret_cast<std::uintptr_t>(data_.get() + staged_raw_),
+                                      source);
+  return {reinterpret_cast<std::byte*>(data_.get() + staged_raw_), n};
 }
 
 void ReplyBuffer::encode_staged(std::size_t used, StagedEncoding enc) noexcept {
@@ -137,7 +142,8 @@ void ReplyBuffer::encode_staged(std::size_t used, StagedEncoding enc) noexcept {
     *out++ = c;
     sum += static_cast<unsigned char>(c);
   }
-  out = encode_bulk(reinterpret_cast<const unsigned char*>(out + n), used, out, sum, enc);
+  out = encode_bulk(reinterpret_cast<const unsigned char*>(base + staged_raw_), used, out, sum,
+                    enc);
   sum_ = static_cast<std::uint8_t>(sum);
   size_ = static_cast<std::size_t>(out - base);
   staged_n_ = 0;

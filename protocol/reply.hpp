@@ -3,8 +3,8 @@
 //
 // The memory-read hot path is zero-copy: stage(n) hands out room for n raw bytes placed so that
 // encode_staged() can hex-encode or binary-escape them *in place*, front to back, into their
-// final position (the raw bytes sit n bytes further on; the output, at most 2 bytes per input
-// byte, never overtakes the input still to be read).
+// final position (the raw bytes sit at least n bytes further on; the output, at most 2 bytes per
+// input byte, never overtakes the input still to be read).
 //
 // Stub -> client escaping: `#`, `$`, `}` and `*` become `}` + (byte ^ 0x20) (`*` because clients
 // decode run-length encoding in replies).
@@ -47,8 +47,10 @@ class ReplyBuffer {
 
   // Zero-copy staging (see above). stage() invalidates earlier spans. `prefix` (e.g. "b") is
   // written before the data only if encode_staged() gets at least one byte, so a failed read
-  // leaves the payload as it was and an error reply can follow.
-  std::span<std::byte> stage(std::size_t n, std::string_view prefix = {});
+  // leaves the payload as it was and an error reply can follow. `source` is the address the
+  // bytes will be copied from: the span is placed half a page from it modulo 4 KiB (see
+  // protocol/copy_placement.hpp), which keeps the kernel's copy at full speed.
+  std::span<std::byte> stage(std::size_t n, std::uint64_t source, std::string_view prefix = {});
   // Encodes the first `used` (<= n) staged bytes in place and appends them to the payload.
   void encode_staged(std::size_t used, StagedEncoding enc) noexcept;
   // Encodes bytes read elsewhere (not staged) and appends them to the payload.
@@ -91,6 +93,7 @@ class ReplyBuffer {
   std::size_t packet_start_ = 0;
   std::size_t staged_at_ = 0;  // where stage() placed the output position
   std::size_t staged_n_ = 0;
+  std::size_t staged_raw_ = 0;  // where the staged raw bytes start
   std::string_view staged_prefix_;
   std::uint8_t sum_ = 0;
   bool finished_ = false;

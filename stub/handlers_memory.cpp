@@ -15,7 +15,7 @@ using protocol::StagedEncoding;
 // Reads up to n bytes at addr straight into the reply and encodes them there (no copy).
 platform::ReadResult read_in_place(Context& ctx, std::uint64_t addr, std::size_t n,
                                    StagedEncoding enc, std::string_view prefix = {}) {
-  std::span<std::byte> staged = ctx.reply.stage(n, prefix);
+  std::span<std::byte> staged = ctx.reply.stage(n, addr, prefix);
   const platform::ReadResult got = ctx.process.read_memory(addr, staged);
   ctx.reply.encode_staged(got.bytes, enc);
   return got;

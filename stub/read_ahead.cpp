@@ -17,11 +17,14 @@ ReadAhead::~ReadAhead() {
 void ReadAhead::start(platform::Process& process, std::uint64_t addr, std::size_t n) {
   drop();
   if (!worker_.joinable()) {
-    buffers_ = std::make_unique_for_overwrite<std::byte[]>(2 * piece_);
+    buffers_ = std::make_unique_for_overwrite<std::byte[]>(2 * slot_size());
     worker_ = std::thread([this] { run(); });
   }
-  std::span<std::byte> into(buffers_.get() + static_cast<std::size_t>(fill_) * piece_,
-                            std::min(n, piece_));
+  // Placed half a page from addr modulo 4 KiB, like a staged reply (protocol/copy_placement.hpp).
+  std::byte* const slot = buffers_.get() + static_cast<std::size_t>(fill_) * slot_size();
+  const std::size_t shift =
+      protocol::copy_placement_shift(reinterpret_cast<std::uintptr_t>(slot), addr);
+  std::span<std::byte> into(slot + shift, std::min(n, piece_));
   fill_ ^= 1;
   {
     std::lock_guard lock(mutex_);

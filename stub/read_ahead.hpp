@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "platform/process.hpp"
+#include "protocol/copy_placement.hpp"
 
 namespace rspstub::stub {
 
@@ -49,9 +50,11 @@ class ReadAhead {
 
  private:
   void run();
+  // One buffer: a piece plus room to place it (protocol/copy_placement.hpp).
+  std::size_t slot_size() const noexcept { return piece_ + protocol::kCopyPlacementSlack; }
 
   const std::size_t piece_;
-  std::unique_ptr<std::byte[]> buffers_;  // two pieces, allocated with the worker
+  std::unique_ptr<std::byte[]> buffers_;  // two slots, allocated with the worker
   int fill_ = 0;                          // the buffer the next start() fills
   bool pending_ = false;                  // main thread only
 

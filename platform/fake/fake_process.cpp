@@ -102,6 +102,7 @@ std::vector<std::byte> FakeProcess::contents(std::uint64_t addr, std::size_t n) 
 
 ReadResult FakeProcess::read_memory(std::uint64_t addr, std::span<std::byte> out) noexcept {
   ++read_calls_;
+  if (((reinterpret_cast<std::uintptr_t>(out.data()) - addr) & 4095) < 64) ++aliased_reads_;
   if (killed_) return {0, Error::process_gone};
   if (fail_count_ > 0) {
     --fail_count_;

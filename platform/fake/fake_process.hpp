@@ -40,6 +40,10 @@ class FakeProcess final : public Process {
   // byte is unmapped). For tests' checks.
   std::vector<std::byte> contents(std::uint64_t addr, std::size_t n) const;
   std::size_t read_calls() const noexcept { return read_calls_; }
+  // Reads whose destination sat 0-63 bytes past their source modulo 4 KiB, where a real kernel
+  // copy slows down (protocol/copy_placement.hpp): the stub should place its buffers so that
+  // this stays 0.
+  std::size_t aliased_reads() const noexcept { return aliased_reads_; }
   std::size_t write_calls() const noexcept { return write_calls_; }
 
   int pid() const noexcept override { return pid_; }
@@ -103,6 +107,7 @@ class FakeProcess final : public Process {
   Error fail_error_ = Error::none;
   int fail_count_ = 0;
   CopyableAtomic<std::size_t> read_calls_{0};
+  CopyableAtomic<std::size_t> aliased_reads_{0};
   std::size_t write_calls_ = 0;
 };
 

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <span>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -37,7 +38,7 @@ double seconds_since(Clock::time_point start) {
 // Copies [address, address + size) of pid into `into`, in calls of into.size() bytes, calling check
 // on each chunk. Returns false with errno set if the kernel refuses.
 template <typename Check>
-bool copy_remote(pid_t pid, const Buffer& buffer, std::vector<std::uint8_t>& into, Check check) {
+bool copy_remote(pid_t pid, const Buffer& buffer, std::span<std::uint8_t> into, Check check) {
   for (std::uint64_t done = 0; done < buffer.size;) {
     std::size_t want =
         static_cast<std::size_t>(std::min<std::uint64_t>(into.size(), buffer.size - done));
@@ -202,8 +203,11 @@ double client_ceiling_mbps(bool hex, std::uint64_t bytes, int repetitions) {
 }
 
 std::optional<double> vm_readv_mbps(pid_t pid, const Buffer& buffer, std::size_t call,
-                                    int repetitions, std::string& note) {
-  std::vector<std::uint8_t> into(call);
+                                    std::size_t distance, int repetitions, std::string& note) {
+  std::vector<std::uint8_t> room(call + 4096);
+  const auto at = reinterpret_cast<std::uintptr_t>(room.data());
+  const std::span<std::uint8_t> into(room.data() + ((buffer.address + distance - at) & 4095),
+                                     call);
   auto verify = [](std::uint64_t at, std::span<const std::uint8_t> bytes) {
     verify_pattern(at, bytes, "process_vm_readv");
   };

@@ -16,8 +16,15 @@ namespace bench {
 // process_vm_readv call sizes measured: the copy rate depends on them (cache sizes).
 inline constexpr std::size_t kVmReadvCalls[] = {128u << 10, 1u << 20};
 
+// Where the copy's destination sits past its source, modulo 4 KiB: half a page for the limit
+// (as rspstub places its buffers, protocol/copy_placement.hpp); 16 bytes is what a buffer from
+// malloc gets for page-aligned memory, where the kernel's copy slows down on some CPUs.
+inline constexpr std::size_t kVmReadvDistance = 2048;
+inline constexpr std::size_t kVmReadvNearDistance = 16;
+
 struct Limits {
   std::map<std::size_t, double> vm_readv_mbps;  // call size -> MB/s; empty if refused
+  double vm_readv_near_mbps = 0;  // 128 KiB calls at kVmReadvNearDistance; 0 if refused
   std::string vm_readv_note;                    // why it is missing
   double tcp_stream_mbps = 0;
   double rtt_p50_us = 0;
@@ -33,10 +40,10 @@ struct LimitsPlan {
 };
 
 // process_vm_readv of the whole buffer of a running target, in calls of `call` bytes, into one
-// reused buffer; median MB/s. One pass is verified (outside the timing). nullopt (with the
-// reason in note) if the kernel refuses.
+// reused buffer placed `distance` bytes past the source modulo 4 KiB; median MB/s. One pass is
+// verified (outside the timing). nullopt (with the reason in note) if the kernel refuses.
 std::optional<double> vm_readv_mbps(pid_t pid, const Buffer& buffer, std::size_t call,
-                                    int repetitions, std::string& note);
+                                    std::size_t distance, int repetitions, std::string& note);
 
 // One sender thread, one receiver, 1 MiB writes over 127.0.0.1; median MB/s.
 double tcp_stream_mbps(std::uint64_t bytes, int repetitions);

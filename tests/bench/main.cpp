@@ -60,9 +60,12 @@ Limits measure_limits(const Options& o, const std::string& dir, Buffer& buffer) 
     buffer = target.buffer();
     progress("limit: process_vm_readv of the target's buffer");
     for (std::size_t call : kVmReadvCalls)
-      if (auto mbps =
-              vm_readv_mbps(target.pid(), buffer, call, o.repetitions, limits.vm_readv_note))
+      if (auto mbps = vm_readv_mbps(target.pid(), buffer, call, kVmReadvDistance, o.repetitions,
+                                    limits.vm_readv_note))
         limits.vm_readv_mbps[call] = *mbps;
+    if (auto mbps = vm_readv_mbps(target.pid(), buffer, kVmReadvCalls[0], kVmReadvNearDistance,
+                                  o.repetitions, limits.vm_readv_note))
+      limits.vm_readv_near_mbps = *mbps;
   }
   progress("limit: loopback TCP stream and round trip");
   limits.tcp_stream_mbps = tcp_stream_mbps(o.quick ? 64ULL << 20 : 1ULL << 30, o.repetitions);

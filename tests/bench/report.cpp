@@ -147,6 +147,14 @@ void add_limit_rows(Table& t, const Limits& lim) {
     t.rows.push_back(
         limit_row(n, "limit: process_vm_readv copy, " + size_label(call) + " calls (MB/s)",
                   by_size(lim.vm_readv_mbps, call), 0));
+  t.rows.push_back(limit_row(n,
+                             "process_vm_readv, " + size_label(kVmReadvCalls[0]) +
+                                 " calls landing " + std::to_string(kVmReadvNearDistance) +
+                                 " B past the source mod 4 KiB (MB/s)",
+                             lim.vm_readv_near_mbps > 0
+                                 ? std::optional<double>(lim.vm_readv_near_mbps)
+                                 : std::nullopt,
+                             0));
   t.rows.push_back(limit_row(n, "limit: loopback TCP stream (MB/s)", lim.tcp_stream_mbps, 0));
   t.rows.push_back(limit_row(n, "limit: loopback round trip p50 (µs)", lim.rtt_p50_us, 1));
   t.rows.push_back(

@@ -4,7 +4,7 @@
 // Each op is one input byte (op % 16) followed by its operands:
 //   0 begin(ack)          1 put(char)          2 put(string)        3 put_binary(bytes)
 //   4 put_hex(bytes)      5 put_hex_text(text) 6 put_hex_number(u64) 7 put_error(code, style)
-//   8 stage(n, prefix) + fill + encode_staged(used, hex|binary) — the zero-copy hot path
+//   8 stage(n, source, prefix) + fill + encode_staged(used, hex|binary) — the zero-copy hot path
 // Every op ≥ 9 (and the end of the input) finishes the packet and checks:
 //   wire() == [+]$<reference payload>#<checksum of it>, packet() and payload() agree, and the
 //   staged span never overlaps bytes already written and stays inside the buffer.
@@ -204,8 +204,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto fill = in.bytes(in.byte());
 
         const std::string_view before = buf.wire();
-        const std::span<std::byte> room = buf.stage(n, prefix);
+        const std::uint64_t source = std::uint64_t{in.byte()} << 4 | in.byte();
+        const std::span<std::byte> room = buf.stage(n, source, prefix);
         check(room.size() == n, "stage(n) handed out a span of another size");
+        check(n == 0 || ((reinterpret_cast<std::uintptr_t>(room.data()) - source) & 4095) == 2048,
+              "staged span not half a page from its source modulo 4 KiB");
         // The span must lie past what is written and inside the (possibly moved) buffer.
         const char* base = buf.wire().data();
         const auto* first = reinterpret_cast<const char*>(room.data());

@@ -3,6 +3,8 @@
 // whole. Only without acks, only when packets are not being logged.
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
+
 #include "fixture.hpp"
 
 using namespace rspstub;
@@ -76,6 +78,32 @@ BOOST_AUTO_TEST_CASE(streamed_and_whole_replies_are_byte_identical) {
   BOOST_TEST(wire->send("x600001,1fff") == streamed_x);
   BOOST_TEST(wire->send("m600001,1fff") == streamed_m);
   BOOST_TEST(wire->pieces == 0u);
+}
+
+// Every read lands half a page from its source modulo 4 KiB (protocol/copy_placement.hpp), with
+// and without read-ahead, streamed or whole, whatever the address: never in the window where the
+// kernel's copy slows down.
+BOOST_AUTO_TEST_CASE(reads_are_placed_away_from_their_source_modulo_4k) {
+  for (int mode = 0; mode < 3; ++mode) {
+    config.read_ahead = mode == 0;
+    config.stream_chunk = mode == 2 ? 0 : 0x100;
+    restart();
+    go_no_ack();
+    const std::size_t before = proc.read_calls();
+    // Steps of 61 bytes through a page: whatever the buffers' own addresses, an unplaced
+    // destination would fall in the 64-byte window for some of them.
+    for (std::uint64_t addr = 0x600000; addr < 0x601000; addr += 61) {
+      char at[24];
+      std::snprintf(at, sizeof at, "%llx", static_cast<unsigned long long>(addr));
+      BOOST_TEST(unescape(ask(std::string("x") + at + ",400")) == "b" + pattern(addr, 0x400));
+      BOOST_TEST(ask(std::string("m") + at + ",400") == to_hex(pattern(addr, 0x400)));
+      BOOST_TEST(ask(std::string("m") + at + ",8") == to_hex(pattern(addr, 8)));
+    }
+    BOOST_TEST_CONTEXT("mode " << mode) {
+      BOOST_TEST(proc.read_calls() - before >= 3 * 68u);
+      BOOST_TEST(proc.aliased_reads() == 0u);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(with_acks_a_reply_is_never_streamed) {
