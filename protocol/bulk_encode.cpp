@@ -3,6 +3,11 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define RSPSTUB_BULK_AVX2 1
+#endif
+
 namespace rspstub::protocol::bulk {
 namespace {
 
@@ -72,10 +77,124 @@ u16x8 hex_pairs(u16x8 w) noexcept {
 }
 #endif
 
+
+#if RSPSTUB_BULK_AVX2
+// 32 bytes at a time with AVX2; these return how much of the input they did (whole blocks only)
+// and leave the rest to the portable code. The byte sums go through vpsadbw into 64-bit lanes.
+
+__attribute__((target("avx2"))) unsigned sum_lanes(__m256i sums) noexcept {
+  alignas(32) std::uint64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), sums);
+  return static_cast<unsigned>(lanes[0] + lanes[1] + lanes[2] + lanes[3]);
+}
+
+// Two hex digits per 16-bit lane, the high nibble's digit first in memory.
+__attribute__((target("avx2"))) __m256i hex_digit_pairs(__m128i bytes) noexcept {
+  const __m256i w = _mm256_cvtepu8_epi16(bytes);
+  const __m256i nine = _mm256_set1_epi16(9), zero = _mm256_set1_epi16('0');
+  const __m256i gap = _mm256_set1_epi16('a' - '0' - 10);
+  const __m256i hi = _mm256_srli_epi16(w, 4);
+  const __m256i lo = _mm256_and_si256(w, _mm256_set1_epi16(15));
+  const __m256i dh = _mm256_add_epi16(_mm256_add_epi16(hi, zero),
+                                      _mm256_and_si256(_mm256_cmpgt_epi16(hi, nine), gap));
+  const __m256i dl = _mm256_add_epi16(_mm256_add_epi16(lo, zero),
+                                      _mm256_and_si256(_mm256_cmpgt_epi16(lo, nine), gap));
+  return _mm256_or_si256(dh, _mm256_slli_epi16(dl, 8));
+}
+
+__attribute__((target("avx2"))) std::size_t hex_blocks_avx2(const unsigned char* src,
+                                                            std::size_t n, char* out,
+                                                            unsigned& sum) noexcept {
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i sums = zero;
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    // Both halves are loaded before either output is stored (in place, see the header).
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i + 16));
+    const __m256i da = hex_digit_pairs(a), db = hex_digit_pairs(b);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 2 * i), da);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 2 * i + 32), db);
+    sums = _mm256_add_epi64(sums, _mm256_add_epi64(_mm256_sad_epu8(da, zero),
+                                                   _mm256_sad_epu8(db, zero)));
+  }
+  sum += sum_lanes(sums);
+  return i;
+}
+
+__attribute__((target("avx2"))) std::size_t escape_blocks_avx2(const unsigned char* src,
+                                                               std::size_t n, char*& o,
+                                                               unsigned& sum) noexcept {
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i hash = _mm256_set1_epi8('#'), dollar = _mm256_set1_epi8('$');
+  const __m256i brace = _mm256_set1_epi8('}'), star = _mm256_set1_epi8('*');
+  __m256i sums = zero;
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i));
+    const __m256i special =
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, hash), _mm256_cmpeq_epi8(v, dollar)),
+                        _mm256_or_si256(_mm256_cmpeq_epi8(v, brace), _mm256_cmpeq_epi8(v, star)));
+    auto mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(special));
+    sums = _mm256_add_epi64(sums, _mm256_sad_epu8(v, zero));
+    if (mask == 0) {  // the common case: the block as it is
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), v);
+      o += 32;
+      continue;
+    }
+    // The runs between special bytes, each special byte escaped; from the loaded copy, since
+    // the escapes may overwrite src's block.
+    alignas(32) unsigned char block[32];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(block), v);
+    std::size_t start = 0;
+    while (mask != 0) {
+      const auto p = static_cast<std::size_t>(__builtin_ctz(mask));
+      mask &= mask - 1;
+      std::memcpy(o, block + start, p - start);
+      o += p - start;
+      const unsigned char b = block[p];
+      o[0] = '}';
+      o[1] = static_cast<char>(b ^ 0x20);
+      o += 2;
+      sum += '}' + (b ^ 0x20u) - b;  // the block's sum already counted b itself
+      start = p + 1;
+    }
+    std::memcpy(o, block + start, 32 - start);
+    o += 32 - start;
+  }
+  sum += sum_lanes(sums);
+  return i;
+}
+#endif
+
+bool use_avx2(Path path) noexcept {
+#if RSPSTUB_BULK_AVX2
+  return path != Path::portable && avx2_available();
+#else
+  (void)path;
+  return false;
+#endif
+}
+
 }  // namespace
 
-void encode_hex(const unsigned char* src, std::size_t n, char* out, unsigned& sum) noexcept {
+bool avx2_available() noexcept {
+#if RSPSTUB_BULK_AVX2
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+#else
+  return false;
+#endif
+}
+
+void encode_hex(const unsigned char* src, std::size_t n, char* out, unsigned& sum,
+                Path path) noexcept {
   std::size_t i = 0;
+#if RSPSTUB_BULK_AVX2
+  if (use_avx2(path)) i = hex_blocks_avx2(src, n, out, sum);
+#else
+  (void)path;
+#endif
 #if defined(__GNUC__)
   u8x16 acc{};
   for (; i + 16 <= n; i += 16) {
@@ -95,10 +214,15 @@ void encode_hex(const unsigned char* src, std::size_t n, char* out, unsigned& su
   hex_bytes(src + i, n - i, out + 2 * i, sum);
 }
 
-std::size_t escape_binary(const unsigned char* src, std::size_t n, char* out,
-                          unsigned& sum) noexcept {
+std::size_t escape_binary(const unsigned char* src, std::size_t n, char* out, unsigned& sum,
+                          Path path) noexcept {
   char* o = out;
   std::size_t i = 0;
+#if RSPSTUB_BULK_AVX2
+  if (use_avx2(path)) i = escape_blocks_avx2(src, n, o, sum);
+#else
+  (void)path;
+#endif
 #if defined(__GNUC__)
   u8x16 acc{};
   for (; i + 16 <= n; i += 16) {

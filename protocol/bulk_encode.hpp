@@ -1,5 +1,6 @@
 // The two encoders of the memory-read hot path, 16 bytes at a time where the compiler offers
-// portable vector types (GCC and Clang: SSE2 on x86-64, NEON on arm64), byte by byte otherwise.
+// portable vector types (GCC and Clang: SSE2 on x86-64, NEON on arm64), byte by byte otherwise;
+// on x86-64 CPUs with AVX2, chosen at run time, 32 bytes at a time.
 //
 // Both may run in place: `out` may alias the input as ReplyBuffer::stage() lays it out, with the
 // input starting at least n bytes past `out` (out + n <= src). Every 16-byte block is loaded
@@ -11,12 +12,18 @@
 
 namespace rspstub::protocol::bulk {
 
+// Which code does the work. `best` picks avx2 where the CPU has it; tests name a path to check
+// each against the reference (avx2 on a CPU without it runs portable).
+enum class Path { best, portable, avx2 };
+bool avx2_available() noexcept;
+
 // Lower-case hex, two digits per byte. Writes 2n bytes; adds the digits to `sum` (mod 256).
-void encode_hex(const unsigned char* src, std::size_t n, char* out, unsigned& sum) noexcept;
+void encode_hex(const unsigned char* src, std::size_t n, char* out, unsigned& sum,
+                Path path = Path::best) noexcept;
 
 // RSP binary: '#', '$', '}' and '*' become '}' followed by the byte XOR 0x20. Returns the bytes
 // written (n to 2n); adds them to `sum` (mod 256).
-std::size_t escape_binary(const unsigned char* src, std::size_t n, char* out,
-                          unsigned& sum) noexcept;
+std::size_t escape_binary(const unsigned char* src, std::size_t n, char* out, unsigned& sum,
+                          Path path = Path::best) noexcept;
 
 }  // namespace rspstub::protocol::bulk

@@ -1,0 +1,115 @@
+// The bulk encoders of the memory-read path (protocol/bulk_encode.hpp), each code path on its
+// own against the byte-by-byte reference: sizes around every block width (16 and 32 bytes),
+// special bytes at every position of a block, escape-free and all-special data, out of place and
+// in place (the input n bytes or more past the output, as ReplyBuffer::stage lays it out).
+#include <boost/test/unit_test.hpp>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "protocol/bulk_encode.hpp"
+#include "test_util.hpp"
+
+namespace bulk = rspstub::protocol::bulk;
+using bulk::Path;
+
+namespace {
+
+const char* name(Path p) { return p == Path::avx2 ? "avx2" : "portable"; }
+
+unsigned byte_sum(std::string_view s) {
+  unsigned sum = 0;
+  for (unsigned char c : s) sum += c;
+  return sum & 255;
+}
+
+// Encodes `data` with `path`, out of place and in place (the input `gap` bytes past the
+// output, gap >= n), and checks both against the reference, with the checksum.
+void check_both_ways(std::span<const std::byte> data, bool hex, Path path, std::size_t gap) {
+  const std::string want = hex ? rsptest::ref_hex(data) : rsptest::ref_escape(data);
+  const auto* src = reinterpret_cast<const unsigned char*>(data.data());
+  const std::size_t n = data.size();
+
+  std::vector<char> out(2 * n + 1);
+  unsigned sum = 7;  // encoders add to what is there
+  std::size_t len = 2 * n;
+  if (hex) bulk::encode_hex(src, n, out.data(), sum, path);
+  else len = bulk::escape_binary(src, n, out.data(), sum, path);
+  BOOST_TEST((std::string_view(out.data(), len) == want));
+  BOOST_TEST((sum & 255) == ((7 + byte_sum(want)) & 255));
+
+  std::vector<char> room(gap + n + 1);
+  if (n != 0) std::memcpy(room.data() + gap, data.data(), n);
+  unsigned in_place_sum = 0;
+  len = 2 * n;
+  auto* staged = reinterpret_cast<const unsigned char*>(room.data() + gap);
+  if (hex) bulk::encode_hex(staged, n, room.data(), in_place_sum, path);
+  else len = bulk::escape_binary(staged, n, room.data(), in_place_sum, path);
+  BOOST_TEST((std::string_view(room.data(), len) == want));
+  BOOST_TEST((in_place_sum & 255) == byte_sum(want));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(bulk_encode)
+
+BOOST_AUTO_TEST_CASE(every_size_up_to_three_blocks_of_32) {
+  // The log says which paths the cases really ran.
+  BOOST_TEST_MESSAGE("AVX2 " << (bulk::avx2_available() ? "available"
+                                                        : "not available: avx2 runs portable"));
+  for (Path path : {Path::portable, Path::avx2, Path::best}) {
+    for (bool hex : {true, false}) {
+      for (std::size_t n = 0; n <= 100; ++n) {
+        BOOST_TEST_CONTEXT(name(path) << (hex ? " hex" : " escape") << " n=" << n) {
+          const auto data = rsptest::test_bytes(n, static_cast<std::uint32_t>(n + 11));
+          check_both_ways(data, hex, path, n);
+          check_both_ways(data, hex, path, n + 5);
+        }
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_special_byte_at_every_position_of_a_block) {
+  for (Path path : {Path::portable, Path::avx2}) {
+    for (unsigned char special : {'#', '$', '}', '*'}) {
+      for (std::size_t at = 0; at < 64; ++at) {
+        BOOST_TEST_CONTEXT(name(path) << " '" << special << "' at " << at) {
+          std::vector<std::byte> data(64, std::byte{'a'});
+          data[at] = static_cast<std::byte>(special);
+          if (at + 7 < 64) data[at + 7] = std::byte{'}'};  // a second one in some blocks
+          check_both_ways(data, false, path, 64);
+        }
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(no_escapes_and_all_escapes) {
+  for (Path path : {Path::portable, Path::avx2}) {
+    BOOST_TEST_CONTEXT(name(path)) {
+      std::vector<std::byte> plain(4096), special(4096);
+      for (std::size_t i = 0; i < plain.size(); ++i) {
+        plain[i] = static_cast<std::byte>(0x40 + i % 32);  // never one of the four
+        special[i] = static_cast<std::byte>("#$}*"[i % 4]);
+      }
+      check_both_ways(plain, false, path, 4096);
+      check_both_ways(special, false, path, 4096);  // the output doubles: 8 KiB in place
+      check_both_ways(plain, true, path, 4096);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(large_random_inputs) {
+  for (Path path : {Path::portable, Path::avx2}) {
+    for (bool hex : {true, false}) {
+      BOOST_TEST_CONTEXT(name(path) << (hex ? " hex" : " escape")) {
+        const auto data = rsptest::test_bytes(65536 + 29, 99);
+        check_both_ways(data, hex, path, data.size());
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
