@@ -17,9 +17,10 @@ struct SessionConfig {
   // each piece stays in the CPU cache from read to send. 0: always one piece.
   std::size_t stream_chunk = 64 * 1024;
   // Streamed pieces are read ahead on a worker thread (stub/read_ahead.hpp) while the last one
-  // is sent. main() turns it off on a single CPU, where the worker could only take turns with
-  // the sender (on the 2-core VM it gains 10-20% of bulk throughput, measured in alternating
-  // runs; before the copy placement of protocol/copy_placement.hpp it gained nothing there).
+  // is sent. main() turns it off on machines with fewer than 3 hardware threads, where the
+  // worker competes with the client for the CPUs (on the 2-core VM, alternating runs with and
+  // without it differ by less than their noise, before and after the copy placement of
+  // protocol/copy_placement.hpp).
   bool read_ahead = true;
   // After a reply, how long a socket connection keeps trying for the next request before it
   // sleeps (see Connection::read_now). 0: sleep at once.

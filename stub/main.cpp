@@ -195,7 +195,7 @@ int run(int argc, char** argv) {
   config.no_stop = opt.no_stop;
   config.read_only = opt.read_only;
   config.input_poll = std::chrono::microseconds(opt.poll_us);
-  config.read_ahead = std::thread::hardware_concurrency() >= 2;
+  config.read_ahead = std::thread::hardware_concurrency() >= 3;
 
   int status = 0;
   {
