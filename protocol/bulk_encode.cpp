@@ -43,6 +43,28 @@ char* escape_bytes(const unsigned char* src, std::size_t n, char* out, unsigned&
 }
 
 #if defined(__GNUC__)
+// One block of `size` bytes with the special ones marked in `mask` (bit i: byte i): the runs
+// between them copied, each special byte escaped. The caller has already added every byte of the
+// block to its sum; this adds what escaping changes. Returns the new end of the output.
+char* escape_block(const unsigned char* block, std::size_t size, std::uint32_t mask, char* o,
+                   unsigned& sum) noexcept {
+  std::size_t start = 0;
+  while (mask != 0) {
+    const auto p = static_cast<std::size_t>(__builtin_ctz(mask));
+    mask &= mask - 1;
+    std::memcpy(o, block + start, p - start);
+    o += p - start;
+    const unsigned char b = block[p];
+    o[0] = '}';
+    o[1] = static_cast<char>(b ^ 0x20);
+    o += 2;
+    sum += '}' + (b ^ 0x20u) - b;
+    start = p + 1;
+  }
+  std::memcpy(o, block + start, size - start);
+  return o + (size - start);
+}
+
 // Vector types of the GCC/Clang extension; lanes wrap on overflow, which is exactly the
 // checksum's arithmetic (mod 256).
 using u8x16 = unsigned char __attribute__((vector_size(16)));
@@ -142,25 +164,10 @@ __attribute__((target("avx2"))) std::size_t escape_blocks_avx2(const unsigned ch
       o += 32;
       continue;
     }
-    // The runs between special bytes, each special byte escaped; from the loaded copy, since
-    // the escapes may overwrite src's block.
+    // From the loaded copy, since the escapes may overwrite src's block.
     alignas(32) unsigned char block[32];
     _mm256_store_si256(reinterpret_cast<__m256i*>(block), v);
-    std::size_t start = 0;
-    while (mask != 0) {
-      const auto p = static_cast<std::size_t>(__builtin_ctz(mask));
-      mask &= mask - 1;
-      std::memcpy(o, block + start, p - start);
-      o += p - start;
-      const unsigned char b = block[p];
-      o[0] = '}';
-      o[1] = static_cast<char>(b ^ 0x20);
-      o += 2;
-      sum += '}' + (b ^ 0x20u) - b;  // the block's sum already counted b itself
-      start = p + 1;
-    }
-    std::memcpy(o, block + start, 32 - start);
-    o += 32 - start;
+    o = escape_block(block, 32, mask, o, sum);
   }
   sum += sum_lanes(sums);
   return i;
@@ -236,27 +243,11 @@ std::size_t escape_binary(const unsigned char* src, std::size_t n, char* out, un
       acc += v;
       continue;
     }
-    // Copy the runs between the special bytes, escaping each; from the loaded copy, since the
-    // escapes may overwrite src's block.
+    // From the loaded copy, since the escapes may overwrite src's block.
     unsigned char block[16];
     std::memcpy(block, &v, 16);
-    unsigned mask = byte_mask(any[0]) | byte_mask(any[1]) << 8;
-    std::size_t start = 0;
     acc += v;
-    while (mask != 0) {
-      const auto p = static_cast<std::size_t>(__builtin_ctz(mask));
-      mask &= mask - 1;
-      std::memcpy(o, block + start, p - start);
-      o += p - start;
-      const unsigned char b = block[p];
-      o[0] = '}';
-      o[1] = static_cast<char>(b ^ 0x20);
-      o += 2;
-      sum += '}' + (b ^ 0x20u) - b;  // acc already counted b itself
-      start = p + 1;
-    }
-    std::memcpy(o, block + start, 16 - start);
-    o += 16 - start;
+    o = escape_block(block, 16, byte_mask(any[0]) | byte_mask(any[1]) << 8, o, sum);
   }
   sum += lane_sum(acc);
 #endif
