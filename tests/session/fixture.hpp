@@ -85,9 +85,7 @@ struct SessionFixture {
   std::string ask(std::string_view payload) { return payload_of(wire->send(payload)); }
 
   void go_no_ack() {
-    wire->feed("+");
-    wire->send("QStartNoAckMode");
-    wire->feed("+");
+    wire->start_no_ack();
   }
 };
 

@@ -65,9 +65,7 @@ struct RunFixture {
   std::string send_raw(std::string_view payload) { return wire->send(payload); }
 
   void go_no_ack() {
-    wire->feed("+");
-    wire->send("QStartNoAckMode");
-    wire->feed("+");
+    wire->start_no_ack();
   }
   void gdb_handshake() {
     go_no_ack();

@@ -90,9 +90,7 @@ struct ExtendedFixture {
   void connect() {
     session = std::make_unique<stub::Session>(target, config, log);
     wire = std::make_unique<Driver>(Driver{*session});
-    wire->feed("+");
-    wire->send("QStartNoAckMode");
-    wire->feed("+");
+    wire->start_no_ack();
   }
   std::string ask(std::string_view payload) { return payload_of(wire->send(payload)); }
   std::string gdb_open() {

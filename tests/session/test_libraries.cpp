@@ -33,9 +33,7 @@ struct LibrariesFixture {
     proc.add_thread(0x2a2a, "demo", platform::x86_64::Registers{});
     session = std::make_unique<stub::Session>(proc, config, log);
     wire = std::make_unique<Driver>(Driver{*session});
-    wire->feed("+");
-    wire->send("QStartNoAckMode");
-    wire->feed("+");
+    wire->start_no_ack();
   }
 
   std::string ask(std::string_view payload) { return payload_of(wire->send(payload)); }

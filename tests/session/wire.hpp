@@ -53,6 +53,13 @@ struct Driver {
   }
   // Sends one packet; returns the raw reply bytes.
   std::string send(std::string_view payload) { return feed(frame(payload)); }
+  // Opens a connection as gdb and lldb do: ack, QStartNoAckMode, ack. Replies are not checked
+  // (the handshake tests check them).
+  void start_no_ack() {
+    feed("+");
+    send("QStartNoAckMode");
+    feed("+");
+  }
 };
 
 // Splits "[+]$payload#cs" and checks the checksum; returns the payload (escaped as on the wire).

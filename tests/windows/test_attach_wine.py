@@ -20,7 +20,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
-from harness import RspClient, TestFailure, check  # noqa: E402
+import wine_case  # noqa: E402
+from harness import RspClient, check  # noqa: E402
 from test_control_wine import RIP_OFFSET, register, stop_thread  # noqa: E402
 from test_packets_wine import start_demo  # noqa: E402
 
@@ -81,27 +82,27 @@ def run_attached(client, values):
     return after
 
 
+
 def main():
     wine_run, rspstub, demo_exe = sys.argv[1:4]
-    demo, values = start_demo(wine_run, demo_exe)
-    pid = int(values["pid"])
-    counter = int(values["g_counter"], 16)
-    stub = None
-    transcript = []
-    try:
-        stub = attach(wine_run, rspstub, pid)
-        client = RspClient(stub.port, timeout=30, transcript=transcript)
+
+    def body(case):
+        case.demo, values = start_demo(wine_run, demo_exe)
+        pid = int(values["pid"])
+        counter = int(values["g_counter"], 16)
+        case.stub = attach(wine_run, rspstub, pid)
+        client = RspClient(case.stub.port, timeout=30, transcript=case.transcript)
         try:
             last = run_attached(client, values)
         finally:
             client.close()
-        stub.wait_exit(10)
-        stub.stop()
+        case.stub.wait_exit(10)
+        case.stub.stop()
 
         time.sleep(0.3)
-        check(demo.poll() is None, f"the demo ended after D (status {demo.poll()})")
-        stub = attach(wine_run, rspstub, pid, "--no-stop")
-        client = RspClient(stub.port, timeout=30, transcript=transcript)
+        check(case.demo.poll() is None, f"the demo ended after D (status {case.demo.poll()})")
+        case.stub = attach(wine_run, rspstub, pid, "--no-stop")
+        client = RspClient(case.stub.port, timeout=30, transcript=case.transcript)
         try:
             client.start_no_ack()
             first = read_u64(client, counter)
@@ -113,22 +114,8 @@ def main():
               f"after D g_counter reads {first}, then {second} (it was {last} at the detach): "
               f"the demo should run on")
         print(f"g_counter: {last} at the detach, then {first}, {second}")
-    except TestFailure as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        print("\n".join(transcript), file=sys.stderr)
-        if stub is not None:
-            print("rspstub.exe printed:\n" + "\n".join(stub.stderr_lines), file=sys.stderr)
-        return 1
-    finally:
-        if stub is not None:
-            stub.stop()
-        demo.stdin.close()
-        try:
-            demo.wait(timeout=10)
-        except Exception:
-            harness._terminate(demo)
-    print("windows.attach: OK")
-    return 0
+
+    return wine_case.run("windows.attach", body)
 
 
 if __name__ == "__main__":

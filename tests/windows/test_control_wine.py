@@ -19,6 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
+import wine_case  # noqa: E402
 from harness import RspClient, TestFailure, check  # noqa: E402
 from dll_list import check_dll_list  # noqa: E402
 
@@ -87,43 +88,32 @@ def run_to_exit(client, ticker):
           f"vCont;c to the end: expected W00 (exit code 0), got {end!r}")
 
 
+
 def main():
     wine_run, rspstub, demo_exe, nm = sys.argv[1:5]
-    ticker = symbol_address(nm, demo_exe, "ticker")
-    stub = None
-    try:
-        stub = launch(wine_run, rspstub, demo_exe)
-        transcript = []
-        client = RspClient(stub.port, timeout=30, transcript=transcript)
+
+    def body(case):
+        ticker = symbol_address(nm, demo_exe, "ticker")
+        case.stub = launch(wine_run, rspstub, demo_exe)
+        client = RspClient(case.stub.port, timeout=30, transcript=case.transcript)
         try:
             run_to_exit(client, ticker)
-        except TestFailure:
-            print("\n".join(transcript), file=sys.stderr)
-            raise
         finally:
             client.close()
-        status = stub.wait_exit(20)
+        status = case.stub.wait_exit(20)
         check(status == 0, f"rspstub.exe after the program exited: status {status}, expected 0")
-        stub.stop()
+        case.stub.stop()
 
-        stub = launch(wine_run, rspstub, demo_exe)
-        client = RspClient(stub.port, timeout=30, transcript=[])
+        case.stub = launch(wine_run, rspstub, demo_exe)
+        client = RspClient(case.stub.port, timeout=30, transcript=[])
         client.start_no_ack()
         check(client.request("?").startswith(b"T05"), "? after the second launch")
         client.send("k")
         client.close()
-        status = stub.wait_exit(20)
+        status = case.stub.wait_exit(20)
         check(status == 0, f"rspstub.exe after k: status {status}, expected 0")
-    except TestFailure as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        if stub is not None:
-            print("rspstub.exe printed:\n" + "\n".join(stub.stderr_lines), file=sys.stderr)
-        return 1
-    finally:
-        if stub is not None:
-            stub.stop()
-    print("windows.control: OK")
-    return 0
+
+    return wine_case.run("windows.control", body)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ one gdb batch session:
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 import harness  # noqa: E402
+import wine_case  # noqa: E402
 from harness import TestFailure, check  # noqa: E402
 from test_packets_wine import start_demo  # noqa: E402
 
@@ -101,56 +101,36 @@ def check_output(output, line):
 
 def main():
     wine_run, rspstub, demo_exe, gdb = sys.argv[1:5]
-    if shutil.which(gdb) is None:
-        print(f"FAIL: {gdb} not found (apt-get install gdb-mingw-w64 gdb-mingw-w64-target)",
-              file=sys.stderr)
-        return 1
-    demo = None
-    stub = None
-    output = ""
-    try:
+
+    def body(case):
+        case.require_gdb(gdb)
         line = counter_line()
-        demo, values = start_demo(wine_run, demo_exe)
-        stub = harness.Stub([wine_run, rspstub, "--attach", values["pid"], "127.0.0.1:0"], None,
-                            r"listening on 127\.0\.0\.1:(\d+)")
+        case.demo, values = start_demo(wine_run, demo_exe)
+        case.stub = harness.Stub([wine_run, rspstub, "--attach", values["pid"], "127.0.0.1:0"],
+                                 None, r"listening on 127\.0\.0\.1:(\d+)")
         argv = [gdb, "-nx", "-batch", "-ex", "set pagination off", "-ex", "set confirm off",
-                "-ex", f"file {demo_exe}", "-ex", f"target remote 127.0.0.1:{stub.port}",
+                "-ex", f"file {demo_exe}", "-ex", f"target remote 127.0.0.1:{case.stub.port}",
                 "-ex", "print g_counter",
                 "-ex", f"break demo_windows.c:{line}", "-ex", f"ignore 1 {IGNORED_HITS}",
                 "-ex", "continue",
                 "-ex", "print g_counter", "-ex", "bt",
                 "-ex", "delete", "-ex", "continue"]
-        output, gdb_status = run_gdb(argv, demo)
-        check(demo.stdin.closed, "gdb never printed the backtrace in ticker: the demo's standard "
-                                 "input was not closed")
-        first, second = check_output(output, line)
+        case.output, gdb_status = run_gdb(argv, case.demo)
+        check(case.demo.stdin.closed, "gdb never printed the backtrace in ticker: the demo's "
+                                      "standard input was not closed")
+        first, second = check_output(case.output, line)
         try:
-            demo_status = demo.wait(timeout=20)
+            demo_status = case.demo.wait(timeout=20)
         except subprocess.TimeoutExpired:
             demo_status = None
         check(demo_status == 0, f"the demo (wine) after gdb saw its exit: status {demo_status}")
-        status = stub.wait_exit(20)
+        status = case.stub.wait_exit(20)
         check(status == 0, f"rspstub.exe after the demo exited: status {status}, expected 0")
         check(gdb_status == 0, f"gdb exited with status {gdb_status}")
-    except TestFailure as e:
-        print(f"FAIL: {e}\ngdb printed:\n{output}", file=sys.stderr)
-        if stub is not None:
-            print("rspstub.exe printed:\n" + "\n".join(stub.stderr_lines), file=sys.stderr)
-        return 1
-    finally:
-        if stub is not None:
-            stub.stop()
-        if demo is not None:
-            if not demo.stdin.closed:
-                demo.stdin.close()
-            try:
-                demo.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                harness._terminate(demo)
-    print(output)
-    print(f"g_counter {first} after the attach, {second} at the breakpoint")
-    print("windows.gdb.attach: OK")
-    return 0
+        print(case.output)
+        print(f"g_counter {first} after the attach, {second} at the breakpoint")
+
+    return wine_case.run("windows.gdb.attach", body)
 
 
 if __name__ == "__main__":

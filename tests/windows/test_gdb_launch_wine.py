@@ -17,13 +17,13 @@ gdb loads the demo's symbols, connects with `target remote` and:
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
-from harness import TestFailure, check  # noqa: E402
+import wine_case  # noqa: E402
+from harness import check  # noqa: E402
 
 MESSAGE = "hello from the rspstub windows demo"
 EXIT_CODE = 42  # the demo's argument: its exit code (gdb shows it in octal)
@@ -66,19 +66,17 @@ def check_output(output, values):
           f"the last continue did not end with the demo's exit (exit code {EXIT_CODE})")
 
 
+
 def main():
     wine_run, rspstub, demo_exe, gdb = sys.argv[1:5]
-    if shutil.which(gdb) is None:
-        print(f"FAIL: {gdb} not found (apt-get install gdb-mingw-w64 gdb-mingw-w64-target)",
-              file=sys.stderr)
-        return 1
-    stub = None
-    output = ""
-    try:
-        stub = harness.Stub([wine_run, rspstub, "127.0.0.1:0", "--", demo_exe, str(EXIT_CODE)],
-                            None, r"listening on 127\.0\.0\.1:(\d+)")
+
+    def body(case):
+        case.require_gdb(gdb)
+        case.stub = harness.Stub(
+            [wine_run, rspstub, "127.0.0.1:0", "--", demo_exe, str(EXIT_CODE)],
+            None, r"listening on 127\.0\.0\.1:(\d+)")
         argv = [gdb, "-nx", "-batch", "-ex", "set pagination off", "-ex", "set confirm off",
-                "-ex", f"file {demo_exe}", "-ex", f"target remote 127.0.0.1:{stub.port}",
+                "-ex", f"file {demo_exe}", "-ex", f"target remote 127.0.0.1:{case.stub.port}",
                 "-ex", "break fill_pattern", "-ex", "continue", "-ex", "bt",
                 "-ex", "print g_message", "-ex", "print n",
                 "-ex", "delete 1", "-ex", "break ticker", "-ex", "continue", "-ex", "bt",
@@ -86,21 +84,13 @@ def main():
                 "-ex", "delete", "-ex", "continue"]
         done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, timeout=90)
-        output = done.stdout.decode(errors="replace")
-        status = stub.wait_exit(20)
+        case.output = done.stdout.decode(errors="replace")
+        status = case.stub.wait_exit(20)
         check(status == 0, f"rspstub.exe after the program exited: status {status}, expected 0")
-        check_output(output, demo_values(stub.stderr_lines))
-    except (TestFailure, subprocess.TimeoutExpired) as e:
-        print(f"FAIL: {e}\ngdb printed:\n{output}", file=sys.stderr)
-        if stub is not None:
-            print("rspstub.exe printed:\n" + "\n".join(stub.stderr_lines), file=sys.stderr)
-        return 1
-    finally:
-        if stub is not None:
-            stub.stop()
-    print(output)
-    print("windows.gdb.launch: OK")
-    return 0
+        check_output(case.output, demo_values(case.stub.stderr_lines))
+        print(case.output)
+
+    return wine_case.run("windows.gdb.launch", body)
 
 
 if __name__ == "__main__":

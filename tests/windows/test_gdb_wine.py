@@ -10,36 +10,33 @@ detaches. A missing GDB fails the test (gdb-mingw-w64 provides it).
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
-from harness import TestFailure, check  # noqa: E402
+import wine_case  # noqa: E402
+from harness import check  # noqa: E402
 from test_packets_wine import start_demo  # noqa: E402
+
 
 
 def main():
     wine_run, rspstub, demo_exe, gdb = sys.argv[1:5]
-    if shutil.which(gdb) is None:
-        print(f"FAIL: {gdb} not found (apt-get install gdb-mingw-w64 gdb-mingw-w64-target)",
-              file=sys.stderr)
-        return 1
-    demo, values = start_demo(wine_run, demo_exe)
-    stub = None
-    output = ""
-    try:
-        stub = harness.Stub([wine_run, rspstub, "--attach", values["pid"], "--no-stop",
-                             "127.0.0.1:0"], None, r"listening on 127\.0\.0\.1:(\d+)")
+
+    def body(case):
+        case.require_gdb(gdb)
+        case.demo, values = start_demo(wine_run, demo_exe)
+        case.stub = harness.Stub([wine_run, rspstub, "--attach", values["pid"], "--no-stop",
+                                  "127.0.0.1:0"], None, r"listening on 127\.0\.0\.1:(\d+)")
         argv = [gdb, "-nx", "-batch", "-ex", "set pagination off",
-                "-ex", f"file {demo_exe}", "-ex", f"target remote 127.0.0.1:{stub.port}",
+                "-ex", f"file {demo_exe}", "-ex", f"target remote 127.0.0.1:{case.stub.port}",
                 "-ex", "print/x &g_counter", "-ex", "print g_counter",
                 "-ex", "shell sleep 0.5", "-ex", "print g_counter",
                 "-ex", "print g_message", "-ex", "detach"]
         done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, timeout=60)
-        output = done.stdout.decode(errors="replace")
+        output = case.output = done.stdout.decode(errors="replace")
         address = re.search(r"^\$1 = (0x[0-9a-f]+)", output, re.M)
         check(address and int(address.group(1), 16) == int(values["g_counter"], 16),
               f"&g_counter in gdb differs from the demo's {values['g_counter']}")
@@ -49,23 +46,11 @@ def main():
                                      f"it should grow while the demo runs")
         check(re.search(r'^\$4 = 0x[0-9a-f]+ "hello from the rspstub windows demo"$', output, re.M),
               "gdb did not print the heap string through g_message")
-        check(stub.running(), f"rspstub.exe exited (status {stub.popen.poll()}) after gdb left")
-    except (TestFailure, subprocess.TimeoutExpired) as e:
-        print(f"FAIL: {e}\ngdb printed:\n{output}", file=sys.stderr)
-        if stub is not None:
-            print("rspstub.exe printed:\n" + "\n".join(stub.stderr_lines), file=sys.stderr)
-        return 1
-    finally:
-        if stub is not None:
-            stub.stop()
-        demo.stdin.close()
-        try:
-            demo.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            harness._terminate(demo)
-    print(output)
-    print("windows.gdb: OK")
-    return 0
+        check(case.stub.running(),
+              f"rspstub.exe exited (status {case.stub.popen.poll()}) after gdb left")
+        print(output)
+
+    return wine_case.run("windows.gdb", body)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
+import wine_case  # noqa: E402
 from harness import RspClient, TestFailure, check, is_error_reply  # noqa: E402
 from dll_list import check_dll_list  # noqa: E402
 
@@ -123,43 +124,27 @@ def run(client, values):
     check(again >= second, f"g_counter after the refused write: {again}, before {second}")
 
 
+
 def main():
     wine_run, rspstub, demo_exe = sys.argv[1:4]
-    demo, values = start_demo(wine_run, demo_exe)
-    stub = None
-    try:
-        stub = harness.Stub([wine_run, rspstub, "--attach", values["pid"], "--no-stop",
-                             "127.0.0.1:0"], None, r"listening on 127\.0\.0\.1:(\d+)")
-        transcript = []
-        client = RspClient(stub.port, timeout=30, transcript=transcript)
+
+    def body(case):
+        case.demo, values = start_demo(wine_run, demo_exe)
+        case.stub = harness.Stub([wine_run, rspstub, "--attach", values["pid"], "--no-stop",
+                                  "127.0.0.1:0"], None, r"listening on 127\.0\.0\.1:(\d+)")
+        client = RspClient(case.stub.port, timeout=30, transcript=case.transcript)
         try:
             run(client, values)
-        except TestFailure:
-            print("\n".join(transcript), file=sys.stderr)
-            raise
         finally:
             client.close()
-        check(stub.running(), f"rspstub.exe exited (status {stub.popen.poll()})")
+        check(case.stub.running(), f"rspstub.exe exited (status {case.stub.popen.poll()})")
         # Ctrl-C (SIGINT, which wine delivers as a console event) ends the stub cleanly.
-        os.kill(stub.popen.pid, signal.SIGINT)
-        status = stub.wait_exit(15)
+        os.kill(case.stub.popen.pid, signal.SIGINT)
+        status = case.stub.wait_exit(15)
         check(status == 0, f"rspstub.exe after SIGINT: exit status {status}, expected 0")
-        check(demo.poll() is None, "the demo died along with the stub")
-    except TestFailure as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        if stub is not None:
-            print("rspstub.exe printed:\n" + "\n".join(stub.stderr_lines), file=sys.stderr)
-        return 1
-    finally:
-        if stub is not None:
-            stub.stop()
-        demo.stdin.close()  # the demo exits at the end of its input
-        try:
-            demo.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            harness._terminate(demo)
-    print("windows.packets: OK")
-    return 0
+        check(case.demo.poll() is None, "the demo died along with the stub")
+
+    return wine_case.run("windows.packets", body)
 
 
 if __name__ == "__main__":

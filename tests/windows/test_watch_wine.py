@@ -16,12 +16,12 @@ which reads each thread's CONTEXT back.
 
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
-from harness import RspClient, TestFailure, check  # noqa: E402
+import wine_case  # noqa: E402
+from harness import RspClient, check  # noqa: E402
 from test_control_wine import RIP_OFFSET, register, stop_thread, symbol_address  # noqa: E402
 
 
@@ -82,35 +82,24 @@ def watch(client, counter, ticker):
           f"vCont;c after z2: expected W00, got {end!r}")
 
 
+
 def main():
     wine_run, rspstub, demo_exe, nm = sys.argv[1:5]
-    counter = symbol_address(nm, demo_exe, "g_counter", "bBdDC")
-    ticker = symbol_address(nm, demo_exe, "ticker")
-    stub = None
-    try:
-        stub = harness.Stub([wine_run, rspstub, "127.0.0.1:0", "--", demo_exe], None,
-                            r"listening on 127\.0\.0\.1:(\d+)")
-        transcript = []
-        client = RspClient(stub.port, timeout=30, transcript=transcript)
+
+    def body(case):
+        counter = symbol_address(nm, demo_exe, "g_counter", "bBdDC")
+        ticker = symbol_address(nm, demo_exe, "ticker")
+        case.stub = harness.Stub([wine_run, rspstub, "127.0.0.1:0", "--", demo_exe], None,
+                                 r"listening on 127\.0\.0\.1:(\d+)")
+        client = RspClient(case.stub.port, timeout=30, transcript=case.transcript)
         try:
             watch(client, counter, ticker)
-        except TestFailure:
-            print("\n".join(transcript), file=sys.stderr)
-            raise
         finally:
             client.close()
-        status = stub.wait_exit(20)
+        status = case.stub.wait_exit(20)
         check(status == 0, f"rspstub.exe after the program exited: status {status}, expected 0")
-    except TestFailure as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        if stub is not None:
-            print("rspstub.exe printed:\n" + "\n".join(stub.stderr_lines), file=sys.stderr)
-        return 1
-    finally:
-        if stub is not None:
-            stub.stop()
-    print("windows.watch: OK")
-    return 0
+
+    return wine_case.run("windows.watch", body)
 
 
 if __name__ == "__main__":
