@@ -22,6 +22,9 @@ struct SessionConfig {
   // without it differ by less than their noise, before and after the copy placement of
   // protocol/copy_placement.hpp).
   bool read_ahead = true;
+  // Between requests, the first piece of the bulk read most likely to come next is read and
+  // encoded while the process is stopped (stub/speculative_read.hpp).
+  bool speculative_reads = true;
   // After a reply, how long a socket connection keeps trying for the next request before it
   // sleeps (see Connection::read_now). 0: sleep at once.
   std::chrono::microseconds input_poll{200};

@@ -77,6 +77,7 @@ class Connection : public StopListener,
         if (step.close) return finish("closed by the session");
       }
       if (reading_) return;
+      session_.speculate();  // idle until the next request: prepare the one likely to come
       // A few polled reads in a row at most, then one through the event loop, so a client that
       // never stops sending cannot keep signals and the target's events waiting.
       if (polled_in_a_row_ >= kMaxPolledInARow || !read_now()) return read();

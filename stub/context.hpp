@@ -14,6 +14,7 @@
 #include "stub/connection_state.hpp"
 #include "stub/log.hpp"
 #include "stub/read_ahead.hpp"
+#include "stub/speculative_read.hpp"
 #include "stub/target.hpp"
 
 namespace rspstub::stub {
@@ -26,6 +27,7 @@ struct Context {
   protocol::ReplyBuffer& reply;
   Logger& log;
   ReadAhead& read_ahead;  // the next piece of a streamed m/x reply
+  SpeculativeRead& speculation;  // the next bulk read, read before it is asked for
 
   void error(protocol::ErrorCode code) { reply.put_error(code, state.error_style); }
   void error(platform::Error e);

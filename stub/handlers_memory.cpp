@@ -27,8 +27,11 @@ platform::ReadResult read_in_place(Context& ctx, std::uint64_t addr, std::size_t
 // streamed packet cannot be sent again) and packets are not being logged (the log shows whole
 // packets): only the first piece is read here, and state.streamed_read keeps the rest for
 // continue_streamed_read(), called as each piece has been sent. With config.read_ahead, the
-// second piece is read by ctx.read_ahead at the same time as the first. Only a full first piece continues: a short
-// read ends the reply there (the readable prefix, as always).
+// second piece is read by ctx.read_ahead at the same time as the first. Only a full first
+// piece continues: a short read ends the reply there (the readable prefix, as always).
+// The first piece may have been read and encoded already, between requests, by
+// ctx.speculation (stub/speculative_read.hpp); a whole read of at least kMinLength bytes lets
+// it expect the next one (same length, right after).
 void read_into_reply(Context& ctx, std::uint64_t addr, std::size_t n, StagedEncoding enc,
                      std::string_view prefix = {}) {
   const std::size_t chunk = ctx.config.stream_chunk;
@@ -36,13 +39,22 @@ void read_into_reply(Context& ctx, std::uint64_t addr, std::size_t n, StagedEnco
       chunk != 0 && n > chunk && ctx.state.no_ack && !ctx.log.packets_enabled();
   const std::size_t first = stream ? chunk : n;
   if (stream && ctx.config.read_ahead) ctx.read_ahead.start(ctx.process, addr + first, n - first);
-  const platform::ReadResult got = read_in_place(ctx, addr, first, enc, prefix);
-  if (stream && got.bytes == first) {
+  std::size_t got = first;
+  platform::Error error = platform::Error::none;
+  // (A prepared reply is a packet opened without ack: there is none with acks.)
+  if (!ctx.state.no_ack || !ctx.speculation.take(addr, n, first, enc, prefix, ctx.reply)) {
+    const platform::ReadResult read = read_in_place(ctx, addr, first, enc, prefix);
+    got = read.bytes;
+    error = read.error;
+  }
+  if (got == first && n >= SpeculativeRead::kMinLength && ctx.config.speculative_reads)
+    ctx.speculation.expect(addr + n, n, enc, prefix);  // dropped again if a later piece is short
+  if (stream && got == first) {
     ctx.state.streamed_read = {addr + first, n - first, enc};
     return;
   }
   ctx.read_ahead.drop();  // the first piece was short: the reply ends with it
-  if (got.bytes == 0) return ctx.error(got.error);
+  if (got == 0) return ctx.error(error);
 }
 
 // Why a write is refused in this mode, or none.
@@ -85,6 +97,7 @@ bool continue_streamed_read(Context& ctx) {
   }
   rest.addr += want;
   rest.remaining = got < want ? 0 : rest.remaining - want;
+  if (got < want) ctx.speculation.drop();  // the read was not whole: nothing follows it
   return rest.remaining != 0;
 }
 

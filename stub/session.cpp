@@ -32,6 +32,9 @@ Session::Step Session::reply_step(std::size_t consumed, bool close) {
 Session::Step Session::feed(std::span<const char> in) {
   using protocol::FrameEvent;
   const auto [consumed, event] = decoder_.feed(in);
+  // Anything but a packet's completion or an ack ends a speculation (see speculate()).
+  if (event != FrameEvent::none && event != FrameEvent::ack && event != FrameEvent::packet)
+    speculation_.drop();
   switch (event) {
     case FrameEvent::none:
     case FrameEvent::ack:
@@ -78,6 +81,7 @@ Session::Step Session::feed(std::span<const char> in) {
   const bool was_awaiting = state_.awaiting_stop;
   reply_.begin(!state_.no_ack);
   handle_packet(payload);
+  speculation_.end_request();
   if (state_.no_reply) {
     // Only the ack: the client reads nothing after this packet.
     state_.no_reply = false;
@@ -97,11 +101,13 @@ Session::Step Session::feed(std::span<const char> in) {
 }
 
 Session::Step Session::target_stopped() {
+  speculation_.drop();  // the process ran
   if (!state_.awaiting_stop || !target_.last_stop()) return {};
   state_.awaiting_stop = false;
   const platform::StopEvent event = *target_.last_stop();
   reply_.begin(false);
-  Context ctx{target_, target_.process(), config_, state_, reply_, log_, read_ahead_};
+  Context ctx{target_, target_.process(), config_, state_, reply_, log_, read_ahead_,
+              speculation_};
   ctx.put_stop_event(event);
   if (event.kind == platform::StopEvent::Kind::stopped) {
     state_.general_thread = event.tid;  // g/p without Hg now mean the thread that stopped
@@ -114,7 +120,8 @@ Session::Step Session::target_stopped() {
 Session::Step Session::continue_reply() {
   if (state_.streamed_read.remaining == 0) return {};
   reply_.continue_packet();
-  Context ctx{target_, target_.process(), config_, state_, reply_, log_, read_ahead_};
+  Context ctx{target_, target_.process(), config_, state_, reply_, log_, read_ahead_,
+              speculation_};
   if (handlers::continue_streamed_read(ctx)) return {0, reply_.take_partial(), false, true};
   reply_.finish();
   return {0, reply_.wire(), false, false};
@@ -122,12 +129,28 @@ Session::Step Session::continue_reply() {
 
 void Session::abandon_reply() {
   read_ahead_.drop();
+  speculation_.drop();
   state_.streamed_read = {};
+}
+
+void Session::speculate() {
+  if (!speculation_.expecting()) return;
+  // Only while the process is stopped under our control (in --no-stop mode it runs), between
+  // whole replies, and only where reads are streamed the same way (no acks, no packet log).
+  if (!config_.speculative_reads || state_.streamed_read.remaining != 0 || !state_.no_ack ||
+      log_.packets_enabled() || target_.running() || target_.debuggee() == nullptr ||
+      !target_.debuggee()->stopped()) {
+    speculation_.drop();
+    return;
+  }
+  read_ahead_.drop();  // nothing is in flight between replies; the process is ours alone
+  speculation_.prepare(target_.process(), config_.stream_chunk);
 }
 
 void Session::handle_packet(std::string_view payload) {
   std::string_view args;
-  Context ctx{target_, target_.process(), config_, state_, reply_, log_, read_ahead_};
+  Context ctx{target_, target_.process(), config_, state_, reply_, log_, read_ahead_,
+              speculation_};
   if (const DispatchEntry* entry = find_handler(payload, args)) {
     entry->handler(ctx, args);
   } else if (log_.enabled(LogLevel::debug)) {

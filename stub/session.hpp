@@ -27,6 +27,7 @@
 #include "stub/connection_state.hpp"
 #include "stub/log.hpp"
 #include "stub/read_ahead.hpp"
+#include "stub/speculative_read.hpp"
 #include "stub/target.hpp"
 
 namespace rspstub::stub {
@@ -59,7 +60,18 @@ class Session {
   void abandon_reply();
   // Waits for the read ahead of a streamed reply, if one is in flight, so that another part of
   // the stub may use the process; the reply goes on (its next piece is read when it is asked for).
-  void quiesce() { read_ahead_.drop(); }
+  // A speculative reply (see speculate()) is dropped too: whatever the server does next with
+  // the process may change its memory.
+  void quiesce() {
+    read_ahead_.drop();
+    speculation_.drop();
+  }
+  // The connection is idle, waiting for the next request: if the last reply was a whole bulk
+  // read (m/x) of a stopped process, reads and encodes the first piece of the read that
+  // usually follows (the same length, right after it), so that its reply goes out at once if
+  // it is asked for (stub/speculative_read.hpp has the freshness rule). Does nothing otherwise.
+  void speculate();
+  const SpeculativeRead& speculation() const noexcept { return speculation_; }
   // True while a resume of this session awaits its stop.
   bool awaiting_stop() const noexcept { return state_.awaiting_stop; }
 
@@ -77,6 +89,7 @@ class Session {
   protocol::FrameDecoder decoder_;
   protocol::ReplyBuffer reply_;
   ConnectionState state_;
+  SpeculativeRead speculation_;
   ReadAhead read_ahead_;  // last: destroyed first, so its worker never outlives the session
 };
 

@@ -49,6 +49,7 @@ struct Driver {
       }
       if (step.consumed == 0 && step.output.empty()) break;  // would loop forever: a bug
     }
+    session.speculate();  // idle, as a connection is once it has no input left
     return out;
   }
   // Sends one packet; returns the raw reply bytes.
