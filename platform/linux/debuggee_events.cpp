@@ -234,8 +234,9 @@ std::optional<StopEvent> LinuxDebuggee::classify(std::size_t index, int status) 
     return std::nullopt;
   }
 
-  // A signal-delivery stop. An interrupt sent before stays queued in the kernel: it would stop
-  // the thread again as soon as it runs (see stop_others()).
+  // A signal-delivery stop. An interrupt sent before usually stays queued in the kernel: it
+  // would stop the thread again as soon as it runs (see stop_others(), which also copes with
+  // the case where this stop cleared it).
   if (std::exchange(t.interrupt_sent, false)) t.stale_interrupt = true;
   t.has_siginfo = ::ptrace(PTRACE_GETSIGINFO, tid, nullptr, &t.info) == 0;
   if (sig == SIGTRAP && t.has_siginfo) return classify_trap(t);
@@ -359,10 +360,19 @@ std::optional<StopEvent> LinuxDebuggee::stop_others() {
       if (t && ev->reason != StopReason::breakpoint && !t->pending) t->pending = ev;
     }
     if (!progress) {
-      // A thread that never stops may have exited behind our back (a leader waiting for the
-      // others, a thread in the middle of exiting): look at it in /proc now and then.
+      // Now and then (every 50 rounds, about 10 ms), for a thread that has not stopped:
+      // - it may have exited behind our back (a leader waiting for the others, a thread in the
+      //   middle of exiting): look at it in /proc;
+      // - its interrupt may be lost: the kernel clears a pending interrupt whenever the thread
+      //   enters any ptrace stop, so one that reached it just before a breakpoint's signal stop
+      //   is gone, and a thread resumed to take that "stale" interrupt would run on forever.
+      //   Asking again is harmless: a thread has at most one interrupt pending.
       if (++idle_rounds % 50 == 0)
-        for (Thread& t : threads_) mark_if_dead(t);
+        for (Thread& t : threads_) {
+          mark_if_dead(t);
+          if (t.state == Thread::State::running && t.interrupt_sent && !t.first_stop)
+            ::ptrace(PTRACE_INTERRUPT, t.tid, nullptr, nullptr);
+        }
       wait_pause();
     }
   }

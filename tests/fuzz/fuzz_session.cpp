@@ -12,7 +12,9 @@
 //   byte 2: largest chunk the stream is fed in (0: all of it at once)
 //   byte 3: seed of the chunk sizes
 // The session is driven the way stub/connection.hpp drives it: feed, send the output, drop the
-// consumed bytes, stop at close. Invariants, after every step:
+// consumed bytes, stop at close; once a chunk of input is used up, the session is idle and may
+// read ahead (speculate()), so a stale speculative reply would fail the read check below.
+// Invariants, after every step:
 //   - it consumes at least one byte of a non-empty input and no more than it was given;
 //   - every output is empty, `-` (only while acks are on), or [+]$<payload>#<cs> with the `+`
 //     only while acks are on, a correct checksum, and a payload with no bare `$`, `#` or `*`
@@ -312,6 +314,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
       }
     }
+    session.speculate();  // no input left: idle, as a connection waiting for the next request
   }
   return 0;
 }
