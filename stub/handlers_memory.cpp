@@ -29,27 +29,32 @@ platform::ReadResult read_in_place(Context& ctx, std::uint64_t addr, std::size_t
 // continue_streamed_read(), called as each piece has been sent. With config.read_ahead, the
 // second piece is read by ctx.read_ahead at the same time as the first. Only a full first
 // piece continues: a short read ends the reply there (the readable prefix, as always).
-// The first piece may have been read and encoded already, between requests, by
-// ctx.speculation (stub/speculative_read.hpp); a whole read of at least kMinLength bytes lets
-// it expect the next one (same length, right after).
+// The start of the reply (up to SpeculativeRead::kPieces pieces, often all of it) may have
+// been read and encoded already, between requests, by ctx.speculation
+// (stub/speculative_read.hpp); it then takes the first piece's place. A whole read of at least
+// kMinLength bytes lets the speculation expect the next one (same length, right after).
 void read_into_reply(Context& ctx, std::uint64_t addr, std::size_t n, StagedEncoding enc,
                      std::string_view prefix = {}) {
   const std::size_t chunk = ctx.config.stream_chunk;
   const bool stream =
       chunk != 0 && n > chunk && ctx.state.no_ack && !ctx.log.packets_enabled();
-  const std::size_t first = stream ? chunk : n;
-  if (stream && ctx.config.read_ahead) ctx.read_ahead.start(ctx.process, addr + first, n - first);
+  // A prepared reply (a packet opened without ack: there is none with acks) holds the first
+  // `taken` bytes; the rest, if any, is streamed after them.
+  const std::size_t taken =
+      ctx.state.no_ack ? ctx.speculation.take(addr, n, enc, prefix, ctx.reply) : 0;
+  const std::size_t first = taken != 0 ? taken : stream ? chunk : n;
+  if (first < n && ctx.config.read_ahead)
+    ctx.read_ahead.start(ctx.process, addr + first, n - first);
   std::size_t got = first;
   platform::Error error = platform::Error::none;
-  // (A prepared reply is a packet opened without ack: there is none with acks.)
-  if (!ctx.state.no_ack || !ctx.speculation.take(addr, n, first, enc, prefix, ctx.reply)) {
+  if (taken == 0) {
     const platform::ReadResult read = read_in_place(ctx, addr, first, enc, prefix);
     got = read.bytes;
     error = read.error;
   }
   if (got == first && n >= SpeculativeRead::kMinLength && ctx.config.speculative_reads)
     ctx.speculation.expect(addr + n, n, enc, prefix);  // dropped again if a later piece is short
-  if (stream && got == first) {
+  if (first < n && got == first) {
     ctx.state.streamed_read = {addr + first, n - first, enc};
     return;
   }

@@ -67,9 +67,9 @@ class Session {
     speculation_.drop();
   }
   // The connection is idle, waiting for the next request: if the last reply was a whole bulk
-  // read (m/x) of a stopped process, reads and encodes the first piece of the read that
-  // usually follows (the same length, right after it), so that its reply goes out at once if
-  // it is asked for (stub/speculative_read.hpp has the freshness rule). Does nothing otherwise.
+  // read (m/x) of a stopped process, reads and encodes (the start of) the read that usually
+  // follows (the same length, right after it), so that its reply goes out at once if it is
+  // asked for (stub/speculative_read.hpp has the freshness rule). Does nothing otherwise.
   void speculate();
   const SpeculativeRead& speculation() const noexcept { return speculation_; }
   // True while a resume of this session awaits its stop.

@@ -22,7 +22,7 @@ void SpeculativeRead::prepare(platform::Process& process, std::size_t piece) {
   expecting_ = false;
   expected_in_request_ = false;
   prepared_ = 0;
-  const std::size_t n = piece == 0 ? length_ : std::min(length_, piece);
+  const std::size_t n = piece == 0 ? length_ : std::min(length_, kPieces * piece);
   const auto read_at = std::chrono::steady_clock::now();  // the age counts from the read
   spare_.begin(false);
   const std::span<std::byte> staged = spare_.stage(n, addr_, prefix_);
@@ -33,17 +33,18 @@ void SpeculativeRead::prepare(platform::Process& process, std::size_t piece) {
   prepared_at_ = read_at;
 }
 
-bool SpeculativeRead::take(std::uint64_t addr, std::size_t length, std::size_t first,
-                           protocol::StagedEncoding enc, std::string_view prefix,
-                           protocol::ReplyBuffer& reply) noexcept {
-  const bool match = prepared_ != 0 && prepared_ == first && addr == addr_ &&
-                     length == length_ && enc == enc_ && prefix == prefix_ &&
-                     std::chrono::steady_clock::now() - prepared_at_ < kMaxAge;
+std::size_t SpeculativeRead::take(std::uint64_t addr, std::size_t length,
+                                  protocol::StagedEncoding enc, std::string_view prefix,
+                                  protocol::ReplyBuffer& reply) noexcept {
+  const std::size_t n = prepared_;
   prepared_ = 0;
-  if (!match) return false;
+  const bool match = n != 0 && addr == addr_ && length == length_ && enc == enc_ &&
+                     prefix == prefix_ &&
+                     std::chrono::steady_clock::now() - prepared_at_ < kMaxAge;
+  if (!match) return 0;
   std::swap(reply, spare_);
   ++hits_;
-  return true;
+  return n;
 }
 
 }  // namespace rspstub::stub
