@@ -42,15 +42,6 @@ struct SpeculationFixture : RunFixture {
     const auto bytes = proc().contents(addr, n);
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
   }
-  static std::string hex(const std::string& raw) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : raw) {
-      out += digits[c >> 4];
-      out += digits[c & 15];
-    }
-    return out;
-  }
   // Changes the target's memory behind the session's back (as another process sharing it would).
   void poke(std::uint64_t addr, std::size_t n, std::byte value) {
     const std::vector<std::byte> bytes(n, value);
@@ -74,8 +65,8 @@ BOOST_AUTO_TEST_CASE(sequential_bulk_reads_are_answered_from_the_speculation) {
   BOOST_TEST(hits() == 4u);
   BOOST_TEST(proc().read_calls() == reads + 1);  // only the speculation for the next one
   // Hex reads too.
-  BOOST_TEST(ask(m_packet(kBlock, 0x1000)) == hex(now(kBlock, 0x1000)));
-  BOOST_TEST(ask(m_packet(kBlock + 0x1000, 0x1000)) == hex(now(kBlock + 0x1000, 0x1000)));
+  BOOST_TEST(ask(m_packet(kBlock, 0x1000)) == to_hex(now(kBlock, 0x1000)));
+  BOOST_TEST(ask(m_packet(kBlock + 0x1000, 0x1000)) == to_hex(now(kBlock + 0x1000, 0x1000)));
   BOOST_TEST(hits() == 5u);
 }
 
@@ -86,14 +77,14 @@ BOOST_AUTO_TEST_CASE(streamed_replies_start_with_the_speculated_piece) {
   for (std::size_t i = 0; i < 4; ++i) {
     const std::uint64_t addr = kBlock + i * 0x1800;
     BOOST_TEST(read_x(addr, 0x1800) == "b" + now(addr, 0x1800));
-    BOOST_TEST(ask(m_packet(kBlock + 0x7f00, 0x80)) == hex(now(kBlock + 0x7f00, 0x80)));
+    BOOST_TEST(ask(m_packet(kBlock + 0x7f00, 0x80)) == to_hex(now(kBlock + 0x7f00, 0x80)));
   }
   BOOST_TEST(hits() == 0u);  // each bulk read was followed by another request
   BOOST_TEST(read_x(kBlock, 0x1800) == "b" + now(kBlock, 0x1800));
   BOOST_TEST(read_x(kBlock + 0x1800, 0x1800) == "b" + now(kBlock + 0x1800, 0x1800));
-  BOOST_TEST(ask(m_packet(kBlock + 0x3000, 0x1800)) == hex(now(kBlock + 0x3000, 0x1800)));
+  BOOST_TEST(ask(m_packet(kBlock + 0x3000, 0x1800)) == to_hex(now(kBlock + 0x3000, 0x1800)));
   BOOST_TEST(hits() == 1u);  // the m after an x is not the read that was expected
-  BOOST_TEST(ask(m_packet(kBlock + 0x4800, 0x1800)) == hex(now(kBlock + 0x4800, 0x1800)));
+  BOOST_TEST(ask(m_packet(kBlock + 0x4800, 0x1800)) == to_hex(now(kBlock + 0x4800, 0x1800)));
   BOOST_TEST(hits() == 2u);
 }
 
@@ -120,7 +111,7 @@ BOOST_AUTO_TEST_CASE(other_requests_get_their_own_bytes) {
   // Not the next range, not the same length, not the same encoding: each is read afresh.
   BOOST_TEST(read_x(kBlock + 0x3000, 0x1000) == "b" + now(kBlock + 0x3000, 0x1000));
   BOOST_TEST(read_x(kBlock + 0x4000, 0x800) == "b" + now(kBlock + 0x4000, 0x800));
-  BOOST_TEST(ask(m_packet(kBlock + 0x4800, 0x1000)) == hex(now(kBlock + 0x4800, 0x1000)));
+  BOOST_TEST(ask(m_packet(kBlock + 0x4800, 0x1000)) == to_hex(now(kBlock + 0x4800, 0x1000)));
   BOOST_TEST(hits() == 0u);
   // Any other packet in between drops it too.
   BOOST_TEST(read_x(kBlock, 0x1000) == "b" + now(kBlock, 0x1000));
