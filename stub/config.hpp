@@ -25,6 +25,8 @@ struct SessionConfig {
   // Between requests, the first piece of the bulk read most likely to come next is read and
   // encoded while the process is stopped (stub/speculative_read.hpp).
   bool speculative_reads = true;
+  // How old a speculative read may be when its request comes (the freshness rule).
+  std::chrono::microseconds speculation_max_age{1000};
   // After a reply, how long a socket connection keeps trying for the next request before it
   // sleeps (see Connection::read_now). 0: sleep at once.
   std::chrono::microseconds input_poll{200};

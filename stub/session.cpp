@@ -144,7 +144,7 @@ void Session::speculate() {
     return;
   }
   read_ahead_.drop();  // nothing is in flight between replies; the process is ours alone
-  speculation_.prepare(target_.process(), config_.stream_chunk);
+  speculation_.prepare(target_.process(), config_.stream_chunk, config_.speculation_max_age);
 }
 
 void Session::handle_packet(std::string_view payload) {

@@ -17,7 +17,8 @@ void SpeculativeRead::expect(std::uint64_t addr, std::size_t length,
   prefix_ = prefix;
 }
 
-void SpeculativeRead::prepare(platform::Process& process, std::size_t piece) {
+void SpeculativeRead::prepare(platform::Process& process, std::size_t piece,
+                              std::chrono::microseconds max_age) {
   if (!expecting_) return;
   expecting_ = false;
   expected_in_request_ = false;
@@ -30,7 +31,7 @@ void SpeculativeRead::prepare(platform::Process& process, std::size_t piece) {
   if (got.bytes != n) return;  // short or failed: the request reads (and reports) it itself
   spare_.encode_staged(n, enc_);
   prepared_ = n;
-  prepared_at_ = read_at;
+  use_before_ = read_at + max_age;
 }
 
 std::size_t SpeculativeRead::take(std::uint64_t addr, std::size_t length,
@@ -40,7 +41,7 @@ std::size_t SpeculativeRead::take(std::uint64_t addr, std::size_t length,
   prepared_ = 0;
   const bool match = n != 0 && addr == addr_ && length == length_ && enc == enc_ &&
                      prefix == prefix_ &&
-                     std::chrono::steady_clock::now() - prepared_at_ < kMaxAge;
+                     std::chrono::steady_clock::now() < use_before_;
   if (!match) return 0;
   std::swap(reply, spare_);
   ++hits_;

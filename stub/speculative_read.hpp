@@ -9,8 +9,9 @@
 // Freshness rule: a speculative reply is used only if, between its read and the request,
 //   - the process was stopped (speculate() is called only then, and resuming takes a packet),
 //   - no other packet, interrupt or target event came (each drops it: Session::feed, quiesce),
-//   - less than kMaxAge passed: memory a stopped process shares with others (or the kernel
-//     writes) is at most that old, well within the jitter of one network round trip.
+//   - less than max_age passed (SessionConfig::speculation_max_age, 1 ms): memory a stopped
+//     process shares with others (or the kernel writes) is at most that old, well within the
+//     jitter of one network round trip.
 // Only a fully readable prepared part is kept; anything short is read again on request.
 //
 // The reply is built in a buffer of its own and swapped with the session's reply buffer when
@@ -29,7 +30,6 @@ namespace rspstub::stub {
 
 class SpeculativeRead {
  public:
-  static constexpr std::chrono::microseconds kMaxAge{1000};
   // Reads smaller than this are not followed by a speculation: they are rarely part of a bulk
   // read, and a wrong guess would cost an idle-time read for nothing.
   static constexpr std::size_t kMinLength = 4096;
@@ -50,7 +50,8 @@ class SpeculativeRead {
   // of the expected read into the spare buffer, as a packet opened without ack. Keeps them
   // only if all were readable. Call only while the process is stopped; consumes the
   // expectation.
-  void prepare(platform::Process& process, std::size_t piece);
+  // It may be used for `max_age` from the start of the read.
+  void prepare(platform::Process& process, std::size_t piece, std::chrono::microseconds max_age);
   // If a prepared reply is for exactly this request and is fresh, swaps it into `reply`, which
   // must be a packet just opened without ack, and returns how many target bytes it holds (the
   // rest of the request, if any, is streamed after them); 0 otherwise. The prepared reply is
@@ -83,7 +84,7 @@ class SpeculativeRead {
   bool expecting_ = false;
   bool expected_in_request_ = false;  // expect() was called since the last end_request()
   std::size_t prepared_ = 0;  // target bytes in spare_; 0: nothing prepared
-  std::chrono::steady_clock::time_point prepared_at_{};
+  std::chrono::steady_clock::time_point use_before_{};
   std::uint64_t hits_ = 0;
 };
 
