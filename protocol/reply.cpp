@@ -146,7 +146,6 @@ void ReplyBuffer::encode_staged(std::size_t used, StagedEncoding enc) noexcept {
                     enc);
   sum_ = static_cast<std::uint8_t>(sum);
   size_ = static_cast<std::size_t>(out - base);
-  staged_n_ = 0;
 }
 
 void ReplyBuffer::put_encoded(std::span<const std::byte> bytes, StagedEncoding enc) {

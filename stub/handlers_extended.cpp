@@ -40,7 +40,6 @@ void take_process(Context& ctx, std::unique_ptr<platform::Debuggee> d, int host_
   initial.signal = host_signal;
   ctx.target.adopt(std::move(d), initial, launched);
   forget_old_process(ctx.state);
-  ctx.speculation.drop();  // a new process
   Context now{ctx.target, ctx.target.process(), ctx.config, ctx.state, ctx.reply, ctx.log,
               ctx.read_ahead, ctx.speculation};
   now.put_stop_event(initial);
