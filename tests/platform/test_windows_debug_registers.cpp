@@ -91,9 +91,15 @@ BOOST_AUTO_TEST_CASE(a_watchpoint_is_written_into_every_thread_and_cleared) {
   for (std::uint64_t i = 1; i <= 3; ++i)
     BOOST_TEST(d.remove_breakpoint(BreakpointType::access_watch, counter - 8 * i, 8) == Error::none);
 
-  // The ticker thread writes g_counter every 10 ms.
-  const platform::ResumeAction all{-1, platform::ResumeAction::Kind::cont, 0};
-  BOOST_REQUIRE(d.resume(std::span(&all, 1)) == Error::none);
+  // The ticker thread writes g_counter every 10 ms. Only the ticker runs: the attach's
+  // break-in thread stays suspended, so its exit (a debug event that freezes the process)
+  // cannot come while the watchpoint fires. When every thread ran, wine 8 now and then left the
+  // ticker blocked for good in its own trap handler (inside NtGetContextThread, as gdb showed),
+  // and the test hung: 2 of 22 full runs, 2 hangs and 2 failures in 150 runs of this case;
+  // none in 350 runs since.
+  const platform::ResumeAction ticker_only{static_cast<int>(child.value("ticker_tid")),
+                                           platform::ResumeAction::Kind::cont, 0};
+  BOOST_REQUIRE(d.resume(std::span(&ticker_only, 1)) == Error::none);
   auto stop = wait_event(d, std::chrono::seconds(2));
   if (stop && stop->reason == platform::StopReason::watchpoint) {
     BOOST_TEST(stop->watch_address == counter);
