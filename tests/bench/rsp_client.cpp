@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <system_error>
 
+#include "body_decoder.hpp"
 #include "rsp_codec.hpp"
 
 namespace bench::rsp {
@@ -121,13 +123,67 @@ void Client::read(ReadKind kind, std::uint64_t address, std::uint64_t length, st
   }
 }
 
+// The reply is decoded piece by piece as it arrives (body_decoder.hpp) once it is clearly data:
+// longer than any error reply and, for GDB's `x`, starting with its 'b'. A reply that arrives
+// whole, or that turns out to be run-length encoded, is decoded as a whole instead.
 std::size_t Client::read_once(ReadKind kind, std::uint64_t address, std::size_t length,
                               const Sink& sink) {
   send_request(kind == ReadKind::m ? 'm' : 'x', address, length);
   ++stats_.requests;
-  std::span<const std::uint8_t> bytes = reply_bytes(kind, receive_payload(), length);
-  sink(address, bytes);
-  return bytes.size();
+  skip_to_frame();
+  const bool prefixed = kind == ReadKind::x && x_dialect_ == XDialect::prefixed;
+  std::optional<BodyDecoder> decoder;
+  std::size_t scanned = 1;  // bytes of the frame already searched for '#'
+  for (;;) {
+    const char* frame = in_.data() + head_;
+    const std::size_t avail = tail_ - head_;
+    const char* hash = static_cast<const char*>(std::memchr(frame + scanned, '#', avail - scanned));
+    const std::size_t hash_at = hash != nullptr ? static_cast<std::size_t>(hash - frame) : avail;
+    const bool whole = hash != nullptr && hash_at + 3 <= avail;
+    const std::span<const char> body(frame + 1, hash_at - 1);
+    if (!decoder && !whole && looks_like_data(kind, prefixed, body))
+      decoder.emplace(kind == ReadKind::m, prefixed ? 1 : 0, binary_);
+    if (decoder) {
+      const std::size_t before = decoder->produced();
+      const std::span<const std::uint8_t> piece = decoder->feed(body);
+      if (decoder->produced() > length)
+        throw ProtocolError("more bytes than asked (a request for " + std::to_string(length) + ")");
+      if (!piece.empty()) sink(address + before, piece);
+    }
+    if (whole) {
+      const std::span<char> raw(in_.data() + head_ + 1, hash_at - 1);
+      const int sum = frame_checksum(frame + hash_at);
+      head_ += hash_at + 3;
+      if (ack_mode_) send_all("+");
+      if (!decoder || decoder->run_length()) {
+        // Decoded whole; only the bytes the sink has not had yet go to it.
+        check_checksum(raw, sum);
+        const std::span<const std::uint8_t> bytes =
+            reply_bytes(kind, decode_payload(raw, decoded_), length);
+        const std::size_t delivered = decoder ? decoder->produced() : 0;
+        if (bytes.size() < delivered) throw ProtocolError("a run-length reply shrank");
+        if (bytes.size() > delivered) sink(address + delivered, bytes.subspan(delivered));
+        return bytes.size();
+      }
+      decoder->finish();
+      if (sum != decoder->checksum())
+        throw ProtocolError("bad checksum in a reply of " + std::to_string(raw.size()) + " bytes");
+      if (decoder->produced() == 0) throw ProtocolError("empty data");
+      return decoder->produced();
+    }
+    scanned = hash_at;  // from the '#' (waiting for its checksum digits) or the end
+    fill();
+  }
+}
+
+// Long enough that no error reply (E NN, E.text) can be mistaken for data, and data as `kind`
+// begins: a 'b' for GDB's `x`, no "E NN;"/"E." start for `m` (hex data never has ';' or '.').
+bool Client::looks_like_data(ReadKind kind, bool prefixed, std::span<const char> body) const {
+  constexpr std::size_t kLongerThanAnError = 64;
+  if (body.size() < kLongerThanAnError) return false;
+  if (prefixed) return body[0] == 'b';
+  if (kind == ReadKind::x) return true;  // LLDB's bare `x`: an error is exactly 3 bytes
+  return !parse_error({body.data(), kLongerThanAnError}).has_value();
 }
 
 std::span<const std::uint8_t> Client::reply_bytes(ReadKind kind, std::string_view reply,
@@ -186,20 +242,37 @@ std::string_view Client::receive_payload() {
   return decode_payload(raw, decoded_);
 }
 
-// Returns the bytes between '$' and '#' of the next packet, checksum checked. Acks ('+', '-')
-// before the packet are skipped. The span lives in in_ until the next receive, and may be
-// decoded in place.
-std::span<char> Client::receive_frame() {
+// Skips to the next packet's '$' (acks '+' and '-' before it are dropped); head_ is left on it.
+void Client::skip_to_frame() {
   for (;;) {
     const char* begin = in_.data() + head_;
     const char* dollar = static_cast<const char*>(std::memchr(begin, '$', tail_ - head_));
     if (dollar != nullptr) {
       head_ += static_cast<std::size_t>(dollar - begin);
-      break;
+      return;
     }
     head_ = tail_;
     fill();
   }
+}
+
+// The two hex digits after a '#', or -1.
+int Client::frame_checksum(const char* hash) {
+  const int hi = hex_digit(hash[1]);
+  const int lo = hex_digit(hash[2]);
+  return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+}
+
+void Client::check_checksum(std::span<const char> body, int sum) {
+  if (sum < 0 || checksum({body.data(), body.size()}) != sum)
+    throw ProtocolError("bad checksum in a reply of " + std::to_string(body.size()) + " bytes");
+}
+
+// Returns the bytes between '$' and '#' of the next packet, checksum checked. Acks ('+', '-')
+// before the packet are skipped. The span lives in in_ until the next receive, and may be
+// decoded in place.
+std::span<char> Client::receive_frame() {
+  skip_to_frame();
   // Packet bodies never hold a raw '#': it is always escaped (and never a run-length count).
   std::size_t scanned = 1;  // offset from head_ already searched for '#'
   for (;;) {
@@ -211,12 +284,9 @@ std::span<char> Client::receive_frame() {
       if (head_ + hash_offset + 3 <= tail_) {
         char* packet = in_.data() + head_;
         std::span<char> body(packet + 1, hash_offset - 1);
-        int hi = hex_digit(packet[hash_offset + 1]);
-        int lo = hex_digit(packet[hash_offset + 2]);
+        const int sum = frame_checksum(packet + hash_offset);
         head_ += hash_offset + 3;
-        if (hi < 0 || lo < 0 || checksum({body.data(), body.size()}) != hi * 16 + lo)
-          throw ProtocolError("bad checksum in a reply of " + std::to_string(body.size()) +
-                              " bytes");
+        check_checksum(body, sum);
         return body;
       }
       scanned = hash_offset;  // have '#', wait for the two checksum digits

@@ -76,6 +76,10 @@ class Client {
   void send_all(std::string_view bytes);
   std::string_view receive_payload();
   std::span<char> receive_frame();
+  void skip_to_frame();
+  static int frame_checksum(const char* hash);
+  static void check_checksum(std::span<const char> body, int sum);
+  bool looks_like_data(ReadKind kind, bool prefixed, std::span<const char> body) const;
   void fill();
 
   int fd_ = -1;
@@ -88,7 +92,7 @@ class Client {
   std::size_t tail_ = 0;
   std::string out_;                   // the frame being sent, reused
   std::string decoded_;               // run-length expansion scratch, reused
-  std::vector<std::uint8_t> binary_;  // hex-decoded `m` data, reused
+  std::vector<std::uint8_t> binary_;  // decoded reply data, reused
 };
 
 }  // namespace bench::rsp

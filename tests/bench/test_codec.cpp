@@ -2,9 +2,12 @@
 // figures are only worth something if these are right.
 #define BOOST_TEST_MODULE bench_codec
 #include <boost/test/included/unit_test.hpp>
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "body_decoder.hpp"
 #include "rsp_codec.hpp"
 #include "verify.hpp"
 
@@ -141,4 +144,79 @@ BOOST_AUTO_TEST_CASE(verification_finds_any_wrong_byte) {
     BOOST_CHECK_THROW(verify_pattern(base, bytes, "t"), VerifyError);
     BOOST_CHECK_THROW(verify_pattern(base + 1, {good.data(), good.size()}, "t"), VerifyError);
   }
+}
+
+namespace {
+
+// Feeds `raw` (a whole body) to a BodyDecoder in pieces of `step` bytes, as recv would hand
+// them over, and returns what came out, in order.
+std::vector<std::uint8_t> feed_in_pieces(const std::string& raw, bool hex, std::size_t prefix,
+                                         std::size_t step, rsp::BodyDecoder** last = nullptr) {
+  static std::vector<std::uint8_t> out;
+  static std::optional<rsp::BodyDecoder> decoder;
+  decoder.emplace(hex, prefix, out);
+  std::vector<std::uint8_t> got;
+  for (std::size_t end = std::min(step, raw.size());; end = std::min(end + step, raw.size())) {
+    // What has arrived so far, then bytes that have not: a decoder reading past the end of what
+    // it was given gets poison, not the rest of the body.
+    std::string arrived = raw.substr(0, end) + std::string(8, '\x55');
+    auto piece = decoder->feed({arrived.data(), end});
+    got.insert(got.end(), piece.begin(), piece.end());
+    if (end == raw.size()) break;
+  }
+  if (last != nullptr) *last = &*decoder;
+  return got;
+}
+
+std::string escaped(const std::vector<std::uint8_t>& bytes) {
+  std::string raw;
+  for (std::uint8_t b : bytes) {
+    if (b == '#' || b == '$' || b == '}' || b == '*') {
+      raw.push_back('}');
+      raw.push_back(static_cast<char>(b ^ 0x20));
+    } else {
+      raw.push_back(static_cast<char>(b));
+    }
+  }
+  return raw;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(body_decoder_gives_the_same_bytes_whatever_the_pieces) {
+  // Every byte value, escapes included, and the pattern: split at every step from 1 to 70, so
+  // that pieces end on a '}' and between the two digits of a hex byte.
+  std::vector<std::uint8_t> data = pattern(0x1003, 300);
+  for (int b = 0; b < 256; ++b) data.push_back(static_cast<std::uint8_t>(b));
+  const std::string binary = "b" + escaped(data);
+  std::string hex_text;
+  for (std::uint8_t b : data) {
+    static const char digits[] = "0123456789abcdef";
+    hex_text.push_back(digits[b >> 4]);
+    hex_text.push_back(digits[b & 15]);
+  }
+  for (std::size_t step = 1; step <= 70; ++step) {
+    rsp::BodyDecoder* d = nullptr;
+    BOOST_TEST(feed_in_pieces(binary, false, 1, step, &d) == data, "x, step " << step);
+    BOOST_TEST(d->checksum() == rsp::checksum(binary));
+    BOOST_TEST(!d->run_length());
+    BOOST_CHECK_NO_THROW(d->finish());
+    BOOST_TEST(feed_in_pieces(hex_text, true, 0, step, &d) == data, "m, step " << step);
+    BOOST_TEST(d->checksum() == rsp::checksum(hex_text));
+    BOOST_CHECK_NO_THROW(d->finish());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(body_decoder_refuses_half_units_and_bad_digits_and_stops_at_runs) {
+  rsp::BodyDecoder* d = nullptr;
+  feed_in_pieces("abc}", false, 0, 2, &d);
+  BOOST_CHECK_THROW(d->finish(), rsp::ProtocolError);  // a '}' with nothing after it
+  feed_in_pieces("abc", true, 0, 3, &d);
+  BOOST_CHECK_THROW(d->finish(), rsp::ProtocolError);  // odd hex
+  BOOST_CHECK_THROW(feed_in_pieces("00zz", true, 0, 4), rsp::ProtocolError);
+  // A run-length marker: nothing from it on is decoded piecewise (the caller decodes whole).
+  const std::vector<std::uint8_t> before{'a', 'b'};
+  BOOST_TEST(feed_in_pieces("ab", false, 0, 2) == before);
+  BOOST_TEST(feed_in_pieces("abx* yz", false, 0, 2, &d) == before);
+  BOOST_TEST(d->run_length());
 }
