@@ -16,9 +16,12 @@
 
 #include "rsp_client.hpp"
 #include "rsp_codec.hpp"
+#include "test_encoding.hpp"
 
 using namespace bench;
 using namespace std::chrono_literals;
+using bench::test::escaped;
+using bench::test::hex_of;
 
 namespace {
 
@@ -26,29 +29,6 @@ std::string frame(const std::string& payload) {
   std::string out;
   rsp::append_frame(out, payload);
   return out;
-}
-
-std::string hex_of(const std::vector<std::uint8_t>& bytes) {
-  static const char digits[] = "0123456789abcdef";
-  std::string text;
-  for (std::uint8_t b : bytes) {
-    text.push_back(digits[b >> 4]);
-    text.push_back(digits[b & 15]);
-  }
-  return text;
-}
-
-std::string escaped(const std::vector<std::uint8_t>& bytes) {
-  std::string raw;
-  for (std::uint8_t b : bytes) {
-    if (b == '#' || b == '$' || b == '}' || b == '*') {
-      raw.push_back('}');
-      raw.push_back(static_cast<char>(b ^ 0x20));
-    } else {
-      raw.push_back(static_cast<char>(b));
-    }
-  }
-  return raw;
 }
 
 // A stub that answers the handshake itself and every `m`/`x` request with the next scripted

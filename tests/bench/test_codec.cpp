@@ -9,6 +9,7 @@
 
 #include "body_decoder.hpp"
 #include "rsp_codec.hpp"
+#include "test_encoding.hpp"
 #include "verify.hpp"
 
 using namespace bench;
@@ -168,19 +169,6 @@ std::vector<std::uint8_t> feed_in_pieces(const std::string& raw, bool hex, std::
   return got;
 }
 
-std::string escaped(const std::vector<std::uint8_t>& bytes) {
-  std::string raw;
-  for (std::uint8_t b : bytes) {
-    if (b == '#' || b == '$' || b == '}' || b == '*') {
-      raw.push_back('}');
-      raw.push_back(static_cast<char>(b ^ 0x20));
-    } else {
-      raw.push_back(static_cast<char>(b));
-    }
-  }
-  return raw;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(body_decoder_gives_the_same_bytes_whatever_the_pieces) {
@@ -188,13 +176,8 @@ BOOST_AUTO_TEST_CASE(body_decoder_gives_the_same_bytes_whatever_the_pieces) {
   // that pieces end on a '}' and between the two digits of a hex byte.
   std::vector<std::uint8_t> data = pattern(0x1003, 300);
   for (int b = 0; b < 256; ++b) data.push_back(static_cast<std::uint8_t>(b));
-  const std::string binary = "b" + escaped(data);
-  std::string hex_text;
-  for (std::uint8_t b : data) {
-    static const char digits[] = "0123456789abcdef";
-    hex_text.push_back(digits[b >> 4]);
-    hex_text.push_back(digits[b & 15]);
-  }
+  const std::string binary = "b" + test::escaped(data);
+  const std::string hex_text = test::hex_of(data);
   for (std::size_t step = 1; step <= 70; ++step) {
     rsp::BodyDecoder* d = nullptr;
     BOOST_TEST(feed_in_pieces(binary, false, 1, step, &d) == data, "x, step " << step);
