@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <boost/test/included/unit_test.hpp>
@@ -39,6 +40,10 @@ class ScriptedStub {
 
   explicit ScriptedStub(std::vector<Reply> replies) : replies_(std::move(replies)) {
     listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    // accept() and recv() give up after 10 s, so a test that fails before its client connects,
+    // or leaves it hanging, ends instead of waiting for ever in the destructor's join.
+    timeval limit{10, 0};
+    ::setsockopt(listener_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -63,6 +68,8 @@ class ScriptedStub {
   void serve() {
     const int fd = ::accept(listener_, nullptr, nullptr);
     if (fd < 0) return;
+    timeval limit{10, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
     std::string in;
     std::size_t next = 0;
     char buf[4096];
