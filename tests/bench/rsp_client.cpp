@@ -19,6 +19,9 @@ namespace bench::rsp {
 namespace {
 
 constexpr std::size_t kInitialBuffer = 4u << 20;
+// No reply of any stub measured comes near this (lldb-server's largest is about 1.2 MB); a
+// stub that sends more without ending its packet is broken, not slow.
+constexpr std::size_t kLargestFrame = 64u << 20;
 
 [[noreturn]] void throw_errno(const char* what) {
   throw std::system_error(errno, std::generic_category(), what);
@@ -130,50 +133,39 @@ std::size_t Client::read_once(ReadKind kind, std::uint64_t address, std::size_t 
                               const Sink& sink) {
   send_request(kind == ReadKind::m ? 'm' : 'x', address, length);
   ++stats_.requests;
-  skip_to_frame();
   const bool prefixed = kind == ReadKind::x && x_dialect_ == XDialect::prefixed;
   std::optional<BodyDecoder> decoder;
-  std::size_t scanned = 1;  // bytes of the frame already searched for '#'
-  for (;;) {
-    const char* frame = in_.data() + head_;
-    const std::size_t avail = tail_ - head_;
-    const char* hash = static_cast<const char*>(std::memchr(frame + scanned, '#', avail - scanned));
-    const std::size_t hash_at = hash != nullptr ? static_cast<std::size_t>(hash - frame) : avail;
-    const bool whole = hash != nullptr && hash_at + 3 <= avail;
-    const std::span<const char> body(frame + 1, hash_at - 1);
-    if (!decoder && !whole && looks_like_data(kind, prefixed, body))
+  // Hands what has newly become whole to the sink.
+  auto decode = [&](std::span<const char> body) {
+    const std::size_t before = decoder->produced();
+    const std::span<const std::uint8_t> piece = decoder->feed(body);
+    if (decoder->produced() > length)
+      throw ProtocolError("more bytes than asked (a request for " + std::to_string(length) + ")");
+    if (!piece.empty()) sink(address + before, piece);
+  };
+  const Frame frame = receive_frame_parts([&](std::span<const char> body) {
+    if (!decoder && looks_like_data(kind, prefixed, body))
       decoder.emplace(kind == ReadKind::m, prefixed ? 1 : 0, binary_);
-    if (decoder) {
-      const std::size_t before = decoder->produced();
-      const std::span<const std::uint8_t> piece = decoder->feed(body);
-      if (decoder->produced() > length)
-        throw ProtocolError("more bytes than asked (a request for " + std::to_string(length) + ")");
-      if (!piece.empty()) sink(address + before, piece);
-    }
-    if (whole) {
-      const std::span<char> raw(in_.data() + head_ + 1, hash_at - 1);
-      const int sum = frame_checksum(frame + hash_at);
-      head_ += hash_at + 3;
-      if (ack_mode_) send_all("+");
-      if (!decoder || decoder->run_length()) {
-        // Decoded whole; only the bytes the sink has not had yet go to it.
-        check_checksum(raw, sum);
-        const std::span<const std::uint8_t> bytes =
-            reply_bytes(kind, decode_payload(raw, decoded_), length);
-        const std::size_t delivered = decoder ? decoder->produced() : 0;
-        if (bytes.size() < delivered) throw ProtocolError("a run-length reply shrank");
-        if (bytes.size() > delivered) sink(address + delivered, bytes.subspan(delivered));
-        return bytes.size();
-      }
-      decoder->finish();
-      if (sum != decoder->checksum())
-        throw ProtocolError("bad checksum in a reply of " + std::to_string(raw.size()) + " bytes");
-      if (decoder->produced() == 0) throw ProtocolError("empty data");
-      return decoder->produced();
-    }
-    scanned = hash_at;  // from the '#' (waiting for its checksum digits) or the end
-    fill();
+    if (decoder) decode(body);
+  });
+  if (ack_mode_) send_all("+");
+  if (decoder) decode(frame.body);
+  if (!decoder || decoder->run_length()) {
+    // Decoded whole; only the bytes the sink has not had yet go to it.
+    check_checksum(frame.body, frame.sum);
+    const std::span<const std::uint8_t> bytes =
+        reply_bytes(kind, decode_payload(frame.body, decoded_), length);
+    const std::size_t delivered = decoder ? decoder->produced() : 0;
+    if (bytes.size() < delivered) throw ProtocolError("a run-length reply shrank");
+    if (bytes.size() > delivered) sink(address + delivered, bytes.subspan(delivered));
+    return bytes.size();
   }
+  decoder->finish();
+  if (frame.sum != decoder->checksum())
+    throw ProtocolError("bad checksum in a reply of " + std::to_string(frame.body.size()) +
+                        " bytes");
+  if (decoder->produced() == 0) throw ProtocolError("empty data");
+  return decoder->produced();
 }
 
 // Long enough that no error reply (E NN, E.text) can be mistaken for data, and data as `kind`
@@ -242,20 +234,6 @@ std::string_view Client::receive_payload() {
   return decode_payload(raw, decoded_);
 }
 
-// Skips to the next packet's '$' (acks '+' and '-' before it are dropped); head_ is left on it.
-void Client::skip_to_frame() {
-  for (;;) {
-    const char* begin = in_.data() + head_;
-    const char* dollar = static_cast<const char*>(std::memchr(begin, '$', tail_ - head_));
-    if (dollar != nullptr) {
-      head_ += static_cast<std::size_t>(dollar - begin);
-      return;
-    }
-    head_ = tail_;
-    fill();
-  }
-}
-
 // The two hex digits after a '#', or -1.
 int Client::frame_checksum(const char* hash) {
   const int hi = hex_digit(hash[1]);
@@ -268,33 +246,42 @@ void Client::check_checksum(std::span<const char> body, int sum) {
     throw ProtocolError("bad checksum in a reply of " + std::to_string(body.size()) + " bytes");
 }
 
-// Returns the bytes between '$' and '#' of the next packet, checksum checked. Acks ('+', '-')
-// before the packet are skipped. The span lives in in_ until the next receive, and may be
-// decoded in place.
-std::span<char> Client::receive_frame() {
-  skip_to_frame();
+// Receives the next packet: its body (between '$' and '#', in in_ until the next receive, and
+// decodable in place) and the checksum its '#' carries, unchecked. Acks ('+', '-') before the
+// packet are skipped. Each time it must wait for more bytes, `progress` sees the body received
+// so far (never the '#').
+template <typename Progress>
+Client::Frame Client::receive_frame_parts(Progress&& progress) {
+  for (;;) {
+    const char* begin = in_.data() + head_;
+    const char* dollar = static_cast<const char*>(std::memchr(begin, '$', tail_ - head_));
+    if (dollar != nullptr) {
+      head_ += static_cast<std::size_t>(dollar - begin);
+      break;
+    }
+    head_ = tail_;
+    fill();
+  }
   // Packet bodies never hold a raw '#': it is always escaped (and never a run-length count).
   std::size_t scanned = 1;  // offset from head_ already searched for '#'
   for (;;) {
-    const char* from = in_.data() + head_ + scanned;
-    std::size_t avail = tail_ - head_ - scanned;
-    const char* hash = static_cast<const char*>(std::memchr(from, '#', avail));
-    if (hash != nullptr) {
-      std::size_t hash_offset = static_cast<std::size_t>(hash - (in_.data() + head_));
-      if (head_ + hash_offset + 3 <= tail_) {
-        char* packet = in_.data() + head_;
-        std::span<char> body(packet + 1, hash_offset - 1);
-        const int sum = frame_checksum(packet + hash_offset);
-        head_ += hash_offset + 3;
-        check_checksum(body, sum);
-        return body;
-      }
-      scanned = hash_offset;  // have '#', wait for the two checksum digits
-    } else {
-      scanned = tail_ - head_;
+    char* const packet = in_.data() + head_;
+    const std::size_t avail = tail_ - head_;
+    const char* hash = static_cast<const char*>(std::memchr(packet + scanned, '#', avail - scanned));
+    scanned = hash != nullptr ? static_cast<std::size_t>(hash - packet) : avail;
+    if (hash != nullptr && scanned + 3 <= avail) {
+      head_ += scanned + 3;
+      return {{packet + 1, scanned - 1}, frame_checksum(hash)};
     }
-    fill();
+    progress(std::span<const char>(packet + 1, scanned - 1));
+    fill();  // from the '#' (waiting for its checksum digits) or the end
   }
+}
+
+std::span<char> Client::receive_frame() {
+  const Frame frame = receive_frame_parts([](std::span<const char>) {});
+  check_checksum(frame.body, frame.sum);
+  return frame.body;
 }
 
 // Receives more bytes at tail_, first compacting the buffer or growing it when full.
@@ -306,6 +293,9 @@ void Client::fill() {
       tail_ -= head_;
       head_ = 0;
     } else {
+      if (in_.size() >= kLargestFrame)
+        throw ProtocolError("a packet longer than " + std::to_string(kLargestFrame >> 20) +
+                            " MiB without its end");
       in_.resize(in_.size() * 2);
     }
   }

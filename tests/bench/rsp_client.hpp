@@ -75,8 +75,14 @@ class Client {
   void send_packet(std::string_view payload);
   void send_all(std::string_view bytes);
   std::string_view receive_payload();
+  // Returns the bytes between '$' and '#' of the next packet, checksum checked.
   std::span<char> receive_frame();
-  void skip_to_frame();
+  struct Frame {
+    std::span<char> body;
+    int sum;  // the checksum after '#', -1 if not hex
+  };
+  template <typename Progress>
+  Frame receive_frame_parts(Progress&& progress);
   static int frame_checksum(const char* hash);
   static void check_checksum(std::span<const char> body, int sum);
   bool looks_like_data(ReadKind kind, bool prefixed, std::span<const char> body) const;

@@ -153,6 +153,30 @@ void hex_decode(std::string_view hex, std::uint8_t* out) {
   }
 }
 
+std::string hex_encode(std::span<const std::uint8_t> bytes) {
+  std::string text;
+  text.reserve(2 * bytes.size());
+  for (std::uint8_t b : bytes) {
+    text.push_back(kHexDigits[b >> 4]);
+    text.push_back(kHexDigits[b & 15]);
+  }
+  return text;
+}
+
+std::string escape_binary(std::span<const std::uint8_t> bytes) {
+  std::string raw;
+  raw.reserve(bytes.size());
+  for (std::uint8_t b : bytes) {
+    if (b == '#' || b == '$' || b == '}' || b == '*') {
+      raw.push_back('}');
+      raw.push_back(static_cast<char>(b ^ 0x20));
+    } else {
+      raw.push_back(static_cast<char>(b));
+    }
+  }
+  return raw;
+}
+
 std::size_t format_hex(std::uint64_t value, char* out) {
   char digits[16];
   std::size_t n = 0;

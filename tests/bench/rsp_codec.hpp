@@ -37,6 +37,11 @@ std::optional<int> parse_error(std::string_view payload);
 // or a non-hex digit.
 void hex_decode(std::string_view hex, std::uint8_t* out);
 
+// How a stub encodes reply data (the benchmark's own payloads, the tests' scripted replies):
+// lower-case hex for `m`; for `x`, '#', '$', '}' and '*' become '}' and the byte xor 0x20.
+std::string hex_encode(std::span<const std::uint8_t> bytes);
+std::string escape_binary(std::span<const std::uint8_t> bytes);
+
 // Writes the hex digits of value (lower case, no leading zeros) to out; returns the count.
 std::size_t format_hex(std::uint64_t value, char* out);
 

@@ -17,12 +17,9 @@
 
 #include "rsp_client.hpp"
 #include "rsp_codec.hpp"
-#include "test_encoding.hpp"
 
 using namespace bench;
 using namespace std::chrono_literals;
-using bench::test::escaped;
-using bench::test::hex_of;
 
 namespace {
 
@@ -141,10 +138,10 @@ BOOST_AUTO_TEST_CASE(a_reply_in_pieces_reaches_the_sink_piece_by_piece_and_whole
   std::vector<std::uint8_t> data = varied(600, 5);
   data[300] = '}';
   data[301] = '#';
-  const std::string x_body = "b" + escaped(data);
+  const std::string x_body = "b" + rsp::escape_binary(data);
   const std::size_t cut = x_body.find('}', 200) + 1;  // the piece ends inside the escape
   const std::string x_frame = frame(x_body);
-  const std::string m_frame = frame(hex_of(data));
+  const std::string m_frame = frame(rsp::hex_encode(data));
   ScriptedStub stub({{x_frame.substr(0, cut + 1), x_frame.substr(cut + 1)},
                      {m_frame.substr(0, 402), m_frame.substr(402, 500), m_frame.substr(902)}});
   rsp::Client client(stub.port());
@@ -169,7 +166,7 @@ BOOST_AUTO_TEST_CASE(a_run_length_after_the_first_piece_is_expanded_once) {
   std::vector<std::uint8_t> data = head;
   data.insert(data.end(), 21, 0);
   data.insert(data.end(), tail.begin(), tail.end());
-  const std::string body = hex_of(head) + "0*F" + hex_of(tail);
+  const std::string body = rsp::hex_encode(head) + "0*F" + rsp::hex_encode(tail);
   const std::string whole = frame(body);
   ScriptedStub stub({{whole.substr(0, 1 + 400), whole.substr(1 + 400)}});
   rsp::Client client(stub.port());
@@ -182,7 +179,7 @@ BOOST_AUTO_TEST_CASE(a_run_length_after_the_first_piece_is_expanded_once) {
 
 BOOST_AUTO_TEST_CASE(a_bad_checksum_or_an_error_reply_fails_the_read) {
   const std::vector<std::uint8_t> data = varied(300, 3);
-  std::string bad = frame("b" + escaped(data));
+  std::string bad = frame("b" + rsp::escape_binary(data));
   bad[bad.size() - 1] = bad[bad.size() - 1] == '0' ? '1' : '0';
   const std::string long_error = frame("E.memory read failed: the address is not mapped in the process, nor near anything");
   ScriptedStub stub({{bad.substr(0, 150), bad.substr(150)},

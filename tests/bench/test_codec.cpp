@@ -9,7 +9,6 @@
 
 #include "body_decoder.hpp"
 #include "rsp_codec.hpp"
-#include "test_encoding.hpp"
 #include "verify.hpp"
 
 using namespace bench;
@@ -176,8 +175,8 @@ BOOST_AUTO_TEST_CASE(body_decoder_gives_the_same_bytes_whatever_the_pieces) {
   // that pieces end on a '}' and between the two digits of a hex byte.
   std::vector<std::uint8_t> data = pattern(0x1003, 300);
   for (int b = 0; b < 256; ++b) data.push_back(static_cast<std::uint8_t>(b));
-  const std::string binary = "b" + test::escaped(data);
-  const std::string hex_text = test::hex_of(data);
+  const std::string binary = "b" + rsp::escape_binary(data);
+  const std::string hex_text = rsp::hex_encode(data);
   for (std::size_t step = 1; step <= 70; ++step) {
     rsp::BodyDecoder* d = nullptr;
     BOOST_TEST(feed_in_pieces(binary, false, 1, step, &d) == data, "x, step " << step);
@@ -202,4 +201,10 @@ BOOST_AUTO_TEST_CASE(body_decoder_refuses_half_units_and_bad_digits_and_stops_at
   BOOST_TEST(feed_in_pieces("ab", false, 0, 2) == before);
   BOOST_TEST(feed_in_pieces("abx* yz", false, 0, 2, &d) == before);
   BOOST_TEST(d->run_length());
+}
+
+BOOST_AUTO_TEST_CASE(encodes_as_a_stub_does) {
+  const std::vector<std::uint8_t> bytes{0x0f, 0xa0, '#', '$', '}', '*', 'a'};
+  BOOST_TEST(rsp::hex_encode(bytes) == "0fa023247d2a61");
+  BOOST_TEST(rsp::escape_binary(bytes) == std::string("\x0f\xa0}\x03}\x04}]}\x0a" "a"));
 }
