@@ -68,13 +68,20 @@ class Connection : public StopListener,
       if (stop_pending_) {
         stop_pending_ = false;
         const Session::Step step = session_.target_stopped();
-        if (!step.output.empty()) return write(step);
+        if (!step.output.empty()) {
+          if (!write(step)) return;
+          continue;  // the write went out at once: look again, as after any write
+        }
       }
-      while (!pending_.empty()) {
+      if (!pending_.empty()) {
         const Session::Step step = session_.feed(pending_);
         pending_ = pending_.subspan(step.consumed);
-        if (!step.output.empty()) return write(step);
+        if (!step.output.empty()) {
+          if (!write(step)) return;
+          continue;
+        }
         if (step.close) return finish("closed by the session");
+        continue;
       }
       if (reading_) return;
       session_.speculate();  // idle until the next request: prepare the one likely to come
@@ -91,13 +98,8 @@ class Connection : public StopListener,
   // when it read something. Sockets only (they have a non-blocking mode); stdio always sleeps.
   bool read_now() {
     if constexpr (requires(Stream& s) { s.non_blocking(true); }) {
-      if (poll_.count() == 0) return false;
+      if (poll_.count() == 0 || !make_non_blocking()) return false;
       boost::system::error_code ec;
-      if (!non_blocking_) {  // once per connection: each call is a system call
-        stream_.non_blocking(true, ec);
-        if (ec) return false;
-        non_blocking_ = true;
-      }
       const auto deadline = std::chrono::steady_clock::now() + poll_;
       do {
         const std::size_t n = stream_.read_some(boost::asio::buffer(input_), ec);
@@ -107,6 +109,20 @@ class Connection : public StopListener,
         }
         if (ec != boost::asio::error::would_block) return false;
       } while (std::chrono::steady_clock::now() < deadline);
+    }
+    return false;
+  }
+
+  // Puts a socket in non-blocking mode, once per connection (each call is a system call).
+  // Asio's asynchronous operations work in either mode.
+  bool make_non_blocking() {
+    if constexpr (requires(Stream& s) { s.non_blocking(true); }) {
+      if (!non_blocking_) {
+        boost::system::error_code ec;
+        stream_.non_blocking(true, ec);
+        non_blocking_ = !ec;
+      }
+      return non_blocking_;
     }
     return false;
   }
@@ -128,20 +144,63 @@ class Connection : public StopListener,
 
   // Sends a step's output. A step that leaves its reply unfinished (step.more) is followed
   // at once by the reply's next piece, so nothing (a stop reply, the next request) can come
-  // between the pieces of one packet.
-  void write(const Session::Step& step) {
+  // between the pieces of one packet. True when all of it went out at once (the caller goes
+  // on); false when the rest is left to an asynchronous write (which calls pump() when done)
+  // or the connection ended.
+  bool write(Session::Step step) {
+    for (;;) {
+      const std::size_t sent = send_now(step.output);
+      if (done_) return false;
+      if (sent < step.output.size()) {
+        write_async(step.output.substr(sent), step.close, step.more);
+        return false;
+      }
+      if (!step.more) break;
+      step = session_.continue_reply();
+    }
+    if (step.close) {
+      finish("session ended");
+      return false;
+    }
+    return true;
+  }
+
+  // Sends what the socket takes without waiting, in one system call where it takes all (Asio's
+  // asynchronous write would cut a 256 KiB reply into four 64 KiB sends, each followed by a
+  // trip through the event loop). Returns how much went out; ends the connection on an error.
+  // Sockets only; other streams always go through write_async.
+  std::size_t send_now(std::string_view out) {
+    std::size_t sent = 0;
+    if constexpr (requires(Stream& s) { s.non_blocking(true); }) {
+      if (!make_non_blocking()) return 0;
+      boost::system::error_code ec;
+      while (sent < out.size()) {
+        const std::size_t n =
+            stream_.write_some(boost::asio::buffer(out.data() + sent, out.size() - sent), ec);
+        if (ec == boost::asio::error::would_block) break;
+        if (ec) {
+          finish(ec.message());
+          break;
+        }
+        sent += n;
+      }
+    }
+    return sent;
+  }
+
+  void write_async(std::string_view out, bool close, bool more) {
     writing_ = true;
     boost::asio::async_write(
-        stream_, boost::asio::buffer(step.output.data(), step.output.size()),
-        [self = this->shared_from_this(), close = step.close, more = step.more](
-            boost::system::error_code ec, std::size_t) {
-          if (ec) {
-            self->writing_ = false;
-            return self->finish(ec.message());
-          }
-          if (more) return self->write(self->session_.continue_reply());
+        stream_, boost::asio::buffer(out.data(), out.size()),
+        [self = this->shared_from_this(), close, more](boost::system::error_code ec,
+                                                       std::size_t) {
           self->writing_ = false;
-          if (close) return self->finish("session ended");
+          if (ec) return self->finish(ec.message());
+          if (more) {
+            if (!self->write(self->session_.continue_reply())) return;
+          } else if (close) {
+            return self->finish("session ended");
+          }
           self->pump();
         });
   }
@@ -161,7 +220,7 @@ class Connection : public StopListener,
   const std::chrono::microseconds poll_;
   static constexpr int kMaxPolledInARow = 16;
   int polled_in_a_row_ = 0;
-  bool non_blocking_ = false;  // the stream's non-blocking mode is set (read_now)
+  bool non_blocking_ = false;  // the stream's non-blocking mode is set (make_non_blocking)
   std::array<char, 64 * 1024> input_{};
   std::span<const char> pending_;  // read but not yet fed; a new read only once it is empty
   bool reading_ = false;

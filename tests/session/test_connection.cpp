@@ -2,6 +2,7 @@
 // written goes out after it, whole, never interleaved (over a 127.0.0.1 TCP pair with small
 // socket buffers, so the big reply cannot be buffered whole; TCP rather than a Unix socket pair
 // because Windows has no AF_UNIX socketpair).
+#include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <boost/asio.hpp>
@@ -15,16 +16,31 @@ using Socket = asio::ip::tcp::socket;
 
 namespace {
 
-// Connects `ours` and `client` over 127.0.0.1, each with 8 KiB socket buffers.
-void connect_loopback_pair(asio::io_context& io, Socket& ours, Socket& client) {
+// Connects `ours` and `client` over 127.0.0.1, each with `buffers`-byte socket buffers.
+void connect_loopback_pair(asio::io_context& io, Socket& ours, Socket& client,
+                           int buffers = 8192) {
   asio::ip::tcp::acceptor acceptor(io, {asio::ip::address_v4::loopback(), 0});
   client.open(asio::ip::tcp::v4());
-  client.set_option(asio::socket_base::receive_buffer_size(8192));
-  client.set_option(asio::socket_base::send_buffer_size(8192));
+  client.set_option(asio::socket_base::receive_buffer_size(buffers));
+  client.set_option(asio::socket_base::send_buffer_size(buffers));
   client.connect(acceptor.local_endpoint());
   acceptor.accept(ours);
-  ours.set_option(asio::socket_base::receive_buffer_size(8192));
-  ours.set_option(asio::socket_base::send_buffer_size(8192));
+  ours.set_option(asio::socket_base::receive_buffer_size(buffers));
+  ours.set_option(asio::socket_base::send_buffer_size(buffers));
+}
+
+// Drives the connection and reads what it sends until `size` bytes came (or it gives up).
+std::string receive(asio::io_context& io, Socket& client, std::size_t size) {
+  std::string received;
+  client.non_blocking(true);
+  std::array<char, 65536> buf;
+  for (int guard = 0; guard < 200000 && received.size() < size; ++guard) {
+    io.poll();
+    boost::system::error_code ec;
+    const std::size_t n = client.read_some(asio::buffer(buf), ec);
+    if (!ec) received.append(buf.data(), n);
+  }
+  return received;
 }
 
 }  // namespace
@@ -74,6 +90,47 @@ BOOST_FIXTURE_TEST_CASE(stop_during_a_write_follows_that_write, RunFixture) {
   const std::string big = "+" + frame(to_hex(pattern(0x10000000, kBig)));
   const std::string expected =
       "+" + big + frame("T05" + expedited(kRbp, kRsp, 0x400150) + "thread:1092;");
+  BOOST_TEST(received.size() == expected.size());
+  BOOST_TEST((received == expected));
+  BOOST_TEST(!ended);
+}
+
+// Replies go out in one system call when the socket takes them whole, and through an
+// asynchronous write for the rest when it does not: either way every reply, streamed in pieces
+// or not, arrives whole and in order, pipelined requests included. With 8 KiB socket buffers
+// nearly every piece takes the asynchronous path; with 4 MiB ones nearly none does.
+BOOST_DATA_TEST_CASE_F(RunFixture, streamed_replies_arrive_whole_and_in_order,
+                       boost::unit_test::data::make({8192, 4 << 20}), buffers) {
+  constexpr std::uint64_t kBig = 0x30000;  // three streamed 64 KiB pieces of m, 192 KiB of x
+  dbg.process().add_region(0x10000000, pattern_bytes(0x10000000, kBig), true, true, false);
+  config.packet_size = 0x80000;  // room for all of it in one m reply
+  asio::io_context io;
+  Socket ours(io), client(io);
+  connect_loopback_pair(io, ours, client, buffers);
+  bool ended = false;
+  auto connection = std::make_shared<rspstub::stub::Connection<Socket>>(
+      std::move(ours), *target, config, log, [&](const std::string&) { ended = true; });
+  connection->start();
+
+  const std::string requests = frame("QStartNoAckMode") + "+" + frame("m10000000,30000") +
+                               frame("m600000,10") + frame("x10000000,30000") +
+                               frame("m10000000,30000");
+  asio::write(client, asio::buffer(requests));
+  const std::string hex = to_hex(pattern(0x10000000, kBig));
+  const std::string binary = pattern(0x10000000, kBig);
+  std::string escaped;
+  for (char c : binary) {
+    if (c == '#' || c == '$' || c == '}' || c == '*') {
+      escaped += '}';
+      escaped += static_cast<char>(c ^ 0x20);
+    } else {
+      escaped += c;
+    }
+  }
+  const std::string expected = "+" + frame("OK") + frame(hex) +
+                               frame(to_hex(pattern(0x600000, 0x10))) + frame("b" + escaped) +
+                               frame(hex);
+  const std::string received = receive(io, client, expected.size());
   BOOST_TEST(received.size() == expected.size());
   BOOST_TEST((received == expected));
   BOOST_TEST(!ended);
