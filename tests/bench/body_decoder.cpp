@@ -36,6 +36,8 @@ BodyDecoder::BodyDecoder(bool hex, std::size_t prefix, std::vector<std::uint8_t>
 
 std::span<const std::uint8_t> BodyDecoder::feed(std::span<const char> body) {
   if (run_length_ || body.size() <= summed_) return {};
+  seen_ = body.size();
+  if (hex_ && consumed_ == summed_) return feed_hex(body);
   const std::string_view fresh(body.data() + summed_, body.size() - summed_);
   if (std::memchr(fresh.data(), '*', fresh.size()) != nullptr) run_length_ = true;
   sum_ += rsp::checksum(fresh);
@@ -59,8 +61,27 @@ std::span<const std::uint8_t> BodyDecoder::feed(std::span<const char> body) {
   return {dest, written};
 }
 
+// Hex in one pass: decoding, the checksum and the search for '*' (not a hex digit) at once.
+// The checksum covers exactly the digits decoded: an odd last digit is summed with its pair.
+std::span<const std::uint8_t> BodyDecoder::feed_hex(std::span<const char> body) {
+  const std::string_view raw(body.data() + consumed_, body.size() - consumed_);
+  if (out_.size() < produced_ + raw.size() / 2)
+    out_.resize(produced_ + raw.size() / 2 + (raw.size() >> 2));  // rare, amortised
+  std::uint8_t* const dest = out_.data() + produced_;
+  const std::size_t digits = hex_decode_summing(raw, dest, sum_);
+  consumed_ += digits;
+  summed_ = consumed_;
+  produced_ += digits / 2;
+  if (digits != (raw.size() & ~std::size_t{1})) {
+    if (std::memchr(raw.data() + digits, '*', raw.size() - digits) == nullptr)
+      throw ProtocolError("non-hex digit in a hex reply");
+    run_length_ = true;  // the whole body is decoded again at its end (see run_length())
+  }
+  return {dest, digits / 2};
+}
+
 void BodyDecoder::finish() const {
-  if (run_length_ || consumed_ == summed_) return;
+  if (run_length_ || consumed_ == seen_) return;
   throw ProtocolError(hex_ ? "hex reply of odd length" : "escape '}' at the end of a packet");
 }
 

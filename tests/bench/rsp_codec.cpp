@@ -4,6 +4,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define BENCH_HEX_AVX2 1
+#endif
 #include <cstring>
 
 namespace bench::rsp {
@@ -71,7 +75,71 @@ bool hex_decode_32(const char* in, std::uint8_t* out) {
 }
 #endif
 
+#if BENCH_HEX_AVX2
+// Digit values of 32 characters, marking in `bad` every byte that is not a hex digit.
+__attribute__((target("avx2"))) __m256i nibbles_avx2(__m256i v, __m256i& bad) {
+  const __m256i lower = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+  // Signed compares are fine: every byte of interest is below 0x80 (the rest fail both ranges).
+  const __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8('0' - 1)),
+                                         _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), v));
+  const __m256i alpha = _mm256_and_si256(_mm256_cmpgt_epi8(lower, _mm256_set1_epi8('a' - 1)),
+                                         _mm256_cmpgt_epi8(_mm256_set1_epi8('f' + 1), lower));
+  const __m256i ok = _mm256_or_si256(digit, alpha);
+  bad = _mm256_or_si256(bad, _mm256_andnot_si256(ok, _mm256_set1_epi8(-1)));
+  return _mm256_or_si256(_mm256_and_si256(digit, _mm256_sub_epi8(v, _mm256_set1_epi8('0'))),
+                         _mm256_and_si256(alpha, _mm256_sub_epi8(lower, _mm256_set1_epi8('a' - 10))));
+}
+
+// 64 digits at a time while all are hex; returns the digits done, their sum added to `sum`.
+__attribute__((target("avx2"))) std::size_t hex_decode_summing_avx2(const char* in,
+                                                                    std::size_t digits,
+                                                                    std::uint8_t* out,
+                                                                    unsigned& sum) {
+  const __m256i zero = _mm256_setzero_si256();
+  // (first digit) * 16 + (second digit) in each 16-bit lane: the first is the high nibble.
+  const __m256i weights = _mm256_set1_epi16(0x0110);
+  __m256i sums = zero;
+  std::size_t i = 0;
+  for (; i + 64 <= digits; i += 64) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i + 32));
+    __m256i bad = zero;
+    const __m256i na = nibbles_avx2(a, bad), nb = nibbles_avx2(b, bad);
+    if (!_mm256_testz_si256(bad, bad)) break;  // the caller's slower loops find the culprit
+    sums = _mm256_add_epi64(sums, _mm256_add_epi64(_mm256_sad_epu8(a, zero),
+                                                   _mm256_sad_epu8(b, zero)));
+    // packus works within 128-bit halves: put the four 64-bit results back in order.
+    const __m256i bytes = _mm256_packus_epi16(_mm256_maddubs_epi16(na, weights),
+                                              _mm256_maddubs_epi16(nb, weights));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i / 2),
+                        _mm256_permute4x64_epi64(bytes, 0xd8));
+  }
+  alignas(32) std::uint64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), sums);
+  sum += static_cast<unsigned>(lanes[0] + lanes[1] + lanes[2] + lanes[3]);
+  return i;
+}
+#endif
+
 }  // namespace
+
+std::size_t hex_decode_summing(std::string_view hex, std::uint8_t* out, unsigned& sum) {
+  const char* const p = hex.data();
+  const std::size_t digits = hex.size() & ~std::size_t{1};
+  std::size_t i = 0;  // digits done
+#if BENCH_HEX_AVX2
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) i = hex_decode_summing_avx2(p, digits, out, sum);
+#endif
+  for (; i < digits; i += 2) {
+    const int hi = hex_value(p[i]);
+    const int lo = hex_value(p[i + 1]);
+    if ((hi | lo) < 0) break;
+    out[i / 2] = static_cast<std::uint8_t>(hi << 4 | lo);
+    sum += static_cast<unsigned char>(p[i]) + static_cast<unsigned char>(p[i + 1]);
+  }
+  return i;
+}
 
 std::uint8_t checksum(std::string_view bytes) {
   std::uint64_t sum = 0;

@@ -103,6 +103,36 @@ BOOST_AUTO_TEST_CASE(rejects_bad_hex_in_the_vector_and_scalar_parts) {
   BOOST_CHECK_THROW(rsp::hex_decode("abc", out.data()), rsp::ProtocolError);
 }
 
+BOOST_AUTO_TEST_CASE(the_summing_hex_decoder_stops_at_the_first_non_digit) {
+  // 600 digits: ten 64-digit vector blocks and a scalar tail. A stop anywhere must leave the
+  // digits before it decoded and summed, and nothing after it.
+  std::vector<std::uint8_t> data = pattern(0x2001, 300);
+  const std::string good = rsp::hex_encode(data);
+  std::vector<std::uint8_t> out(300);
+  unsigned sum = 7;
+  BOOST_TEST(rsp::hex_decode_summing(good, out.data(), sum) == good.size());
+  BOOST_TEST(out == data, boost::test_tools::per_element());
+  BOOST_TEST(sum == 7u + [&] { unsigned s = 0; for (char c : good) s += static_cast<unsigned char>(c); return s; }());
+  for (std::size_t at = 0; at < good.size(); at += 7) {
+    for (char bad : {'*', '#', 'g', '\x80'}) {
+      std::string text = good;
+      text[at] = bad;
+      std::fill(out.begin(), out.end(), 0);
+      unsigned got_sum = 0;
+      const std::size_t digits = rsp::hex_decode_summing(text, out.data(), got_sum);
+      BOOST_TEST(digits == (at & ~std::size_t{1}), "bad at " << at);
+      unsigned want = 0;
+      for (std::size_t i = 0; i < digits; ++i) want += static_cast<unsigned char>(text[i]);
+      BOOST_TEST(got_sum == want, "bad at " << at);
+      BOOST_TEST(std::equal(out.begin(), out.begin() + digits / 2, data.begin()));
+    }
+  }
+  unsigned odd = 0;
+  BOOST_TEST(rsp::hex_decode_summing("a1B", out.data(), odd) == 2u);
+  BOOST_TEST(out[0] == 0xa1);
+  BOOST_TEST(odd == unsigned{'a'} + '1');
+}
+
 BOOST_AUTO_TEST_CASE(parses_error_replies_only) {
   BOOST_TEST(rsp::parse_error("E01").value() == 1);
   BOOST_TEST(rsp::parse_error("E0c").value() == 12);
@@ -201,6 +231,22 @@ BOOST_AUTO_TEST_CASE(body_decoder_refuses_half_units_and_bad_digits_and_stops_at
   BOOST_TEST(feed_in_pieces("ab", false, 0, 2) == before);
   BOOST_TEST(feed_in_pieces("abx* yz", false, 0, 2, &d) == before);
   BOOST_TEST(d->run_length());
+  // The same in hex, in the vector part and the scalar tail, whatever the pieces: the bytes
+  // before the marker come out, then nothing; a bad digit anywhere is refused.
+  const std::vector<std::uint8_t> data = pattern(0x3000, 200);
+  const std::string hex_text = rsp::hex_encode(data);
+  for (std::size_t at : {10u, 100u, 131u, 390u}) {
+    for (std::size_t step : {1u, 64u, 400u}) {
+      std::string runs = hex_text;
+      runs[at] = '*';
+      const std::vector<std::uint8_t> prefix(data.begin(), data.begin() + at / 2);
+      BOOST_TEST(feed_in_pieces(runs, true, 0, step, &d) == prefix, "* at " << at);
+      BOOST_TEST(d->run_length());
+      std::string bad = hex_text;
+      bad[at] = 'x';
+      BOOST_CHECK_THROW(feed_in_pieces(bad, true, 0, step), rsp::ProtocolError);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(encodes_as_a_stub_does) {
