@@ -74,10 +74,14 @@ class Connection : public StopListener,
         }
       }
       if (!pending_.empty()) {
+        // Replies sent at once do not pass through the event loop: after a run of them, let it
+        // run (signals, the target's events) before the next request, as a read does.
+        if (written_in_a_row_ >= kMaxWrittenInARow) return yield();
         const Session::Step step = session_.feed(pending_);
         pending_ = pending_.subspan(step.consumed);
         if (!step.output.empty()) {
           if (!write(step)) return;
+          ++written_in_a_row_;
           continue;
         }
         if (step.close) return finish("closed by the session");
@@ -127,8 +131,16 @@ class Connection : public StopListener,
     return false;
   }
 
+  // Comes back to pump() through the event loop, after whatever is waiting there.
+  void yield() {
+    written_in_a_row_ = 0;
+    boost::asio::post(stream_.get_executor(),
+                      [self = this->shared_from_this()] { self->pump(); });
+  }
+
   void read() {
     polled_in_a_row_ = 0;
+    written_in_a_row_ = 0;
     reading_ = true;
     stream_.async_read_some(boost::asio::buffer(input_),
                             [self = this->shared_from_this()](boost::system::error_code ec,
@@ -190,6 +202,7 @@ class Connection : public StopListener,
 
   void write_async(std::string_view out, bool close, bool more) {
     writing_ = true;
+    written_in_a_row_ = 0;
     boost::asio::async_write(
         stream_, boost::asio::buffer(out.data(), out.size()),
         [self = this->shared_from_this(), close, more](boost::system::error_code ec,
@@ -220,6 +233,8 @@ class Connection : public StopListener,
   const std::chrono::microseconds poll_;
   static constexpr int kMaxPolledInARow = 16;
   int polled_in_a_row_ = 0;
+  static constexpr int kMaxWrittenInARow = 64;
+  int written_in_a_row_ = 0;
   bool non_blocking_ = false;  // the stream's non-blocking mode is set (make_non_blocking)
   std::array<char, 64 * 1024> input_{};
   std::span<const char> pending_;  // read but not yet fed; a new read only once it is empty

@@ -135,3 +135,45 @@ BOOST_DATA_TEST_CASE_F(RunFixture, streamed_replies_arrive_whole_and_in_order,
   BOOST_TEST((received == expected));
   BOOST_TEST(!ended);
 }
+
+// Replies sent at once skip the event loop, so a long run of pipelined requests could keep
+// signals and the target's events waiting: after 64 such replies the connection lets the loop
+// run (one handler) before it answers the next request.
+BOOST_FIXTURE_TEST_CASE(a_flood_of_requests_lets_the_event_loop_run, RunFixture) {
+  asio::io_context io;
+  Socket ours(io), client(io);
+  connect_loopback_pair(io, ours, client, 4 << 20);
+  std::string requests;
+  for (int i = 0; i < 200; ++i) requests += frame("m600000,10");
+  asio::write(client, asio::buffer(requests));  // all of it waits in the socket from here on
+  auto connection = std::make_shared<rspstub::stub::Connection<Socket>>(
+      std::move(ours), *target, config, log, [](const std::string&) {});
+  connection->start();
+
+  std::string received;
+  client.non_blocking(true);
+  auto replies = [&] {
+    std::array<char, 65536> buf;
+    for (;;) {
+      boost::system::error_code ec;
+      const std::size_t n = client.read_some(asio::buffer(buf), ec);
+      if (ec) break;
+      received.append(buf.data(), n);
+    }
+    return std::count(received.begin(), received.end(), '$');
+  };
+  // The first batch: right away (the stub polled the socket) or after the read's handler.
+  for (int guard = 0; guard < 1000 && replies() == 0; ++guard)
+    io.run_one_for(std::chrono::milliseconds(10));
+  BOOST_TEST(replies() == 64);
+  io.run_one_for(std::chrono::seconds(5));
+  BOOST_TEST(replies() == 128);
+  // Then the rest (the connection ends up waiting for more input: the loop never runs dry).
+  for (int guard = 0; guard < 1000 && replies() < 200; ++guard)
+    io.run_one_for(std::chrono::milliseconds(10));
+  BOOST_TEST(replies() == 200);
+  const std::string one = "+" + frame(to_hex(pattern(0x600000, 0x10)));
+  std::string expected;
+  for (int i = 0; i < 200; ++i) expected += one;
+  BOOST_TEST((received == expected));
+}
