@@ -35,9 +35,12 @@ BodyDecoder::BodyDecoder(bool hex, std::size_t prefix, std::vector<std::uint8_t>
     : hex_(hex), out_(out), consumed_(prefix) {}
 
 std::span<const std::uint8_t> BodyDecoder::feed(std::span<const char> body) {
-  if (run_length_ || body.size() <= summed_) return {};
+  if (run_length_ || body.size() <= seen_) return {};
   seen_ = body.size();
-  if (hex_ && consumed_ == summed_) return feed_hex(body);
+  return hex_ ? feed_hex(body) : feed_binary(body);
+}
+
+std::span<const std::uint8_t> BodyDecoder::feed_binary(std::span<const char> body) {
   const std::string_view fresh(body.data() + summed_, body.size() - summed_);
   if (std::memchr(fresh.data(), '*', fresh.size()) != nullptr) run_length_ = true;
   sum_ += rsp::checksum(fresh);
@@ -49,14 +52,7 @@ std::span<const std::uint8_t> BodyDecoder::feed(std::span<const char> body) {
   if (out_.size() < produced_ + n) out_.resize(produced_ + n + (n >> 1));  // rare, amortised
   std::uint8_t* const dest = out_.data() + produced_;
   std::size_t written = 0;
-  if (hex_) {
-    const std::size_t whole = n & ~std::size_t{1};
-    hex_decode({raw, whole}, dest);
-    consumed_ += whole;
-    written = whole / 2;
-  } else {
-    consumed_ += unescape_prefix(raw, n, dest, &written);
-  }
+  consumed_ += unescape_prefix(raw, n, dest, &written);
   produced_ += written;
   return {dest, written};
 }
@@ -64,6 +60,9 @@ std::span<const std::uint8_t> BodyDecoder::feed(std::span<const char> body) {
 // Hex in one pass: decoding, the checksum and the search for '*' (not a hex digit) at once.
 // The checksum covers exactly the digits decoded: an odd last digit is summed with its pair.
 std::span<const std::uint8_t> BodyDecoder::feed_hex(std::span<const char> body) {
+  if (body.size() <= consumed_) return {};  // a prefix that has not all arrived
+  if (summed_ < consumed_)                  // a prefix: summed, never decoded
+    sum_ += rsp::checksum({body.data() + summed_, consumed_ - summed_});
   const std::string_view raw(body.data() + consumed_, body.size() - consumed_);
   if (out_.size() < produced_ + raw.size() / 2)
     out_.resize(produced_ + raw.size() / 2 + (raw.size() >> 2));  // rare, amortised

@@ -36,9 +36,10 @@ class BodyDecoder {
   bool hex_;
   std::vector<std::uint8_t>& out_;
   std::span<const std::uint8_t> feed_hex(std::span<const char> body);
+  std::span<const std::uint8_t> feed_binary(std::span<const char> body);
 
   std::size_t seen_ = 0;      // body bytes fed so far
-  std::size_t summed_ = 0;    // body bytes added to sum_ and searched for '*'
+  std::size_t summed_ = 0;    // body bytes added to sum_ (binary: and searched for '*')
   std::size_t consumed_ = 0;  // body bytes decoded
   std::size_t produced_ = 0;  // target bytes written to out_
   unsigned sum_ = 0;

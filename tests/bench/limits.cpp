@@ -36,6 +36,14 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// How far into `room` (0..4095 bytes) a copy of `source` must start to sit `distance` bytes past
+// it modulo 4 KiB: the kernel's and libc's copies slow down 3-4x on this CPU when the distance is
+// 1-31 bytes (protocol/copy_placement.hpp), so the limits say where their copies land.
+std::size_t placement(const void* room, const void* source, std::size_t distance) {
+  return (reinterpret_cast<std::uintptr_t>(source) + distance -
+          reinterpret_cast<std::uintptr_t>(room)) & 4095;
+}
+
 // Copies [address, address + size) of pid into `into`, in calls of into.size() bytes, calling check
 // on each chunk. Returns false with errno set if the kernel refuses.
 template <typename Check>
@@ -165,9 +173,7 @@ double one_client_pass(const std::string& payload, std::uint64_t address, std::s
   // row): without this, where malloc happened to put the two buffers decided the figure (`m`
   // 570-600 against 1300-1560 MB/s in two builds that differ only in where the payload was built).
   std::vector<char> room(payload.size() + 4096);
-  char* const work =
-      room.data() + ((reinterpret_cast<std::uintptr_t>(payload.data()) + 2048 -
-                      reinterpret_cast<std::uintptr_t>(room.data())) & 4095);
+  char* const work = room.data() + placement(room.data(), payload.data(), 2048);
   std::vector<std::uint8_t> out(reply);
   unsigned sink = 0;
   auto start = Clock::now();
@@ -203,9 +209,9 @@ double client_ceiling_mbps(bool hex, std::uint64_t bytes, int repetitions) {
 std::optional<double> vm_readv_mbps(pid_t pid, const Buffer& buffer, std::size_t call,
                                     std::size_t distance, int repetitions, std::string& note) {
   std::vector<std::uint8_t> room(call + 4096);
-  const auto at = reinterpret_cast<std::uintptr_t>(room.data());
-  const std::span<std::uint8_t> into(room.data() + ((buffer.address + distance - at) & 4095),
-                                     call);
+  const std::span<std::uint8_t> into(
+      room.data() + placement(room.data(), reinterpret_cast<const void*>(buffer.address), distance),
+      call);
   auto verify = [](std::uint64_t at, std::span<const std::uint8_t> bytes) {
     verify_pattern(at, bytes, "process_vm_readv");
   };

@@ -46,6 +46,24 @@ void expand_runs(std::string_view raw, std::string& out) {
   }
 }
 
+// The sum of the bytes, not reduced (the checksum is its low byte).
+std::uint64_t byte_sum(std::string_view bytes) {
+  std::uint64_t sum = 0;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // psadbw adds 8 bytes into each 64-bit lane.
+  __m128i lanes = _mm_setzero_si128();
+  for (; i + 16 <= bytes.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data() + i));
+    lanes = _mm_add_epi64(lanes, _mm_sad_epu8(v, _mm_setzero_si128()));
+  }
+  sum = static_cast<std::uint64_t>(_mm_cvtsi128_si64(lanes)) +
+        static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(lanes, lanes)));
+#endif
+  for (; i < bytes.size(); ++i) sum += static_cast<unsigned char>(bytes[i]);
+  return sum;
+}
+
 // Decodes 32 hex digits into 16 bytes with SSE2; false if any is not a hex digit.
 #if defined(__SSE2__)
 bool hex_decode_32(const char* in, std::uint8_t* out) {
@@ -131,6 +149,12 @@ std::size_t hex_decode_summing(std::string_view hex, std::uint8_t* out, unsigned
   static const bool avx2 = __builtin_cpu_supports("avx2");
   if (avx2) i = hex_decode_summing_avx2(p, digits, out, sum);
 #endif
+#if defined(__SSE2__)
+  for (; i + 32 <= digits; i += 32) {
+    if (!hex_decode_32(p + i, out + i / 2)) break;  // the scalar loop finds the culprit
+    sum += static_cast<unsigned>(byte_sum({p + i, 32}));
+  }
+#endif
   for (; i < digits; i += 2) {
     const int hi = hex_value(p[i]);
     const int lo = hex_value(p[i + 1]);
@@ -142,20 +166,7 @@ std::size_t hex_decode_summing(std::string_view hex, std::uint8_t* out, unsigned
 }
 
 std::uint8_t checksum(std::string_view bytes) {
-  std::uint64_t sum = 0;
-  std::size_t i = 0;
-#if defined(__SSE2__)
-  // psadbw adds 8 bytes into each 64-bit lane.
-  __m128i lanes = _mm_setzero_si128();
-  for (; i + 16 <= bytes.size(); i += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data() + i));
-    lanes = _mm_add_epi64(lanes, _mm_sad_epu8(v, _mm_setzero_si128()));
-  }
-  sum = static_cast<std::uint64_t>(_mm_cvtsi128_si64(lanes)) +
-        static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(lanes, lanes)));
-#endif
-  for (; i < bytes.size(); ++i) sum += static_cast<unsigned char>(bytes[i]);
-  return static_cast<std::uint8_t>(sum);
+  return static_cast<std::uint8_t>(byte_sum(bytes));
 }
 
 void append_frame(std::string& out, std::string_view payload) {
@@ -207,18 +218,9 @@ std::optional<int> parse_error(std::string_view payload) {
 
 void hex_decode(std::string_view hex, std::uint8_t* out) {
   if (hex.size() % 2 != 0) throw ProtocolError("hex reply of odd length");
-  const char* p = hex.data();
-  std::size_t i = 0;
-#if defined(__SSE2__)
-  for (; 2 * i + 32 <= hex.size(); i += 16)
-    if (!hex_decode_32(p + 2 * i, out + i)) break;  // the scalar loop names the bad digit
-#endif
-  for (; i < hex.size() / 2; ++i) {
-    int hi = hex_value(p[2 * i]);
-    int lo = hex_value(p[2 * i + 1]);
-    if ((hi | lo) < 0) throw ProtocolError("non-hex digit in a hex reply");
-    out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
-  }
+  unsigned sum = 0;
+  if (hex_decode_summing(hex, out, sum) != hex.size())
+    throw ProtocolError("non-hex digit in a hex reply");
 }
 
 std::string hex_encode(std::span<const std::uint8_t> bytes) {

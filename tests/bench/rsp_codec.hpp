@@ -37,10 +37,11 @@ std::optional<int> parse_error(std::string_view payload);
 // or a non-hex digit.
 void hex_decode(std::string_view hex, std::uint8_t* out);
 
-// The streaming decoder's pass over hex (body_decoder.cpp): decodes the digit pairs of
-// hex[0, hex.size() & ~1) into out up to the first character that is not a hex digit, and adds
-// every digit it decoded to `sum`, all in one pass (AVX2 where the CPU has it). Returns the
-// digits decoded (even): hex.size() & ~1 when all were hex. Nothing past them is summed.
+// The pass under hex_decode and the streaming decoder (body_decoder.cpp): decodes the digit
+// pairs of hex[0, hex.size() & ~1) into out up to the first character that is not a hex digit,
+// and adds every digit it decoded to `sum`, all in one pass (AVX2 where the CPU has it, else
+// SSE2). Returns the digits decoded (even): hex.size() & ~1 when all were hex. Nothing past them
+// is summed.
 std::size_t hex_decode_summing(std::string_view hex, std::uint8_t* out, unsigned& sum);
 
 // How a stub encodes reply data (the benchmark's own payloads, the tests' scripted replies):

@@ -144,7 +144,8 @@ BOOST_FIXTURE_TEST_CASE(a_flood_of_requests_lets_the_event_loop_run, RunFixture)
   Socket ours(io), client(io);
   connect_loopback_pair(io, ours, client, 4 << 20);
   std::string requests;
-  for (int i = 0; i < 200; ++i) requests += frame("m600000,10");
+  const std::string request = frame("m600000,10");
+  for (int i = 0; i < 200; ++i) requests += request;
   asio::write(client, asio::buffer(requests));  // all of it waits in the socket from here on
   auto connection = std::make_shared<rspstub::stub::Connection<Socket>>(
       std::move(ours), *target, config, log, [](const std::string&) {});
