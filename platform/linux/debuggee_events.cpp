@@ -221,7 +221,12 @@ std::optional<StopEvent> LinuxDebuggee::classify(std::size_t index, int status) 
         t.stepping = false;
         return stop_of(tid, SIGINT, StopReason::interrupt);
       }
-      return std::nullopt;  // one of the stops stop_others() asked for
+      // One of the stops stop_others() asked for; or one it asked for earlier that stayed
+      // queued because the thread stopped for something else first (a clone event), now met
+      // after the resume: nobody waits for that one, so the thread goes on as it was resumed
+      // (left stopped, a thread stepped alone would never report its step).
+      if (!stopping_) run_thread(t, step, 0);
+      return std::nullopt;
     }
     t.stale_interrupt = false;
     // A stale interrupt stop (its thread stopped for something else first) or a group stop:
