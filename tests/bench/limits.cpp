@@ -235,6 +235,64 @@ double tcp_stream_mbps(std::uint64_t bytes, int repetitions) {
   return median(runs);
 }
 
+RequestReply tcp_request_reply(std::size_t reply_bytes, double seconds, double window) {
+  SocketPair pair;
+  std::exception_ptr failure;
+  std::thread server([&] {
+    try {
+      std::vector<std::uint8_t> reply(reply_bytes, 0x5a);
+      std::uint8_t request = 0;
+      for (;;) {
+        ssize_t n = ::recv(pair.server, &request, 1, 0);
+        if (n == 0) return;  // the client is done
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          throw_errno("loopback recv");
+        }
+        send_all(pair.server, reply.data(), reply.size());
+      }
+    } catch (...) {
+      failure = std::current_exception();
+      ::shutdown(pair.server, SHUT_RDWR);
+    }
+  });
+  std::vector<double> rates;
+  try {
+    std::vector<std::uint8_t> in(reply_bytes);
+    const std::uint8_t request = 'm';
+    auto start = Clock::now();
+    auto window_start = start;
+    std::uint64_t bytes = 0;
+    while (seconds_since(start) < seconds) {
+      send_all(pair.client, &request, 1);
+      receive_exactly(pair.client, in.data(), in.size());
+      bytes += reply_bytes;
+      const double elapsed = seconds_since(window_start);
+      if (elapsed >= window) {
+        rates.push_back(static_cast<double>(bytes) / elapsed / 1e6);
+        bytes = 0;
+        window_start = Clock::now();
+      }
+    }
+  } catch (...) {
+    ::shutdown(pair.client, SHUT_RDWR);
+    server.join();
+    throw;
+  }
+  ::shutdown(pair.client, SHUT_WR);
+  server.join();
+  if (failure) std::rethrow_exception(failure);
+  RequestReply r;
+  r.reply_bytes = reply_bytes;
+  r.windows = static_cast<int>(rates.size());
+  if (!rates.empty()) {
+    r.median_mbps = median(rates);
+    r.slowest_mbps = *std::min_element(rates.begin(), rates.end());
+    r.fastest_mbps = *std::max_element(rates.begin(), rates.end());
+  }
+  return r;
+}
+
 void tcp_round_trip(int count, double& p50_us, double& p99_us) {
   SocketPair pair;
   constexpr int kWarmup = 1000;

@@ -1,6 +1,6 @@
 // The physical limits the stubs are compared with, measured on this machine in the same run:
-// copying the target's memory with process_vm_readv, a loopback TCP stream, and the loopback
-// round trip of one byte.
+// copying the target's memory with process_vm_readv, a loopback TCP stream, the loopback
+// round trip of one byte, and the traffic of a bulk read with no stub (request/reply).
 #pragma once
 
 #include <cstddef>
@@ -22,6 +22,21 @@ inline constexpr std::size_t kVmReadvCalls[] = {128u << 10, 1u << 20};
 inline constexpr std::size_t kVmReadvDistance = 2048;
 inline constexpr std::size_t kVmReadvNearDistance = 16;
 
+// The traffic of a bulk read with no stub: one small request, one reply of `reply_bytes` sent
+// with one send, again and again, over 127.0.0.1. MB/s on the wire over short windows: how
+// much this machine's loopback varies within seconds for exactly that pattern.
+struct RequestReply {
+  std::size_t reply_bytes = 0;
+  double median_mbps = 0;
+  double slowest_mbps = 0;
+  double fastest_mbps = 0;
+  int windows = 0;
+};
+
+// The wire size of rspstub's bulk `m` reply at its default PacketSize (256 KiB): $, 2 x 124 KiB
+// of hex, #, two checksum digits.
+inline constexpr std::size_t kBulkMReplyBytes = 2 * (124u << 10) + 4;
+
 struct Limits {
   std::map<std::size_t, double> vm_readv_mbps;  // call size -> MB/s; empty if refused
   double vm_readv_near_mbps = 0;  // 128 KiB calls at kVmReadvNearDistance; 0 if refused
@@ -29,6 +44,7 @@ struct Limits {
   double tcp_stream_mbps = 0;
   double rtt_p50_us = 0;
   double rtt_p99_us = 0;
+  RequestReply request_reply;
   double client_m_mbps = 0;  // this benchmark's own ceiling: checksum + decode + verify
   double client_x_mbps = 0;
 };
@@ -47,6 +63,10 @@ std::optional<double> vm_readv_mbps(pid_t pid, const Buffer& buffer, std::size_t
 
 // One sender thread, one receiver, 1 MiB writes over 127.0.0.1; median MB/s.
 double tcp_stream_mbps(std::uint64_t bytes, int repetitions);
+
+// Requests of one byte answered by replies of `reply_bytes` (one send each, the server asleep
+// in recv between them), for `seconds`, measured in windows of `window` seconds.
+RequestReply tcp_request_reply(std::size_t reply_bytes, double seconds, double window);
 
 // How fast this benchmark's client can take in replies with no stub at all: copy, checksum,
 // decode and verify 256 KiB replies (hex for `m`, escaped binary for `x`) covering `bytes` of

@@ -157,6 +157,10 @@ void add_limit_rows(Table& t, const Limits& lim) {
                              0));
   t.rows.push_back(limit_row(n, "limit: loopback TCP stream (MB/s)", lim.tcp_stream_mbps, 0));
   t.rows.push_back(limit_row(n, "limit: loopback round trip p50 (µs)", lim.rtt_p50_us, 1));
+  t.rows.push_back(limit_row(n,
+                             "limit: loopback request/reply of bulk `m`-sized replies, no stub "
+                             "(MB/s on the wire, median of 0.1 s windows)",
+                             lim.request_reply.median_mbps, 0));
   t.rows.push_back(
       limit_row(n, "limit: this client's `m` decode + verify (MB/s)", lim.client_m_mbps, 0));
   t.rows.push_back(
@@ -304,6 +308,14 @@ void print_notes(std::ostream& out, const std::vector<StubResult>& results, cons
   out << "Pattern: " << format("%.2f", 100.0 * escaped_share(buffer.address, buffer.size))
       << "% of the bytes need RSP escaping in binary replies.\n";
   if (limits.vm_readv_mbps.empty()) out << "process_vm_readv: " << limits.vm_readv_note << "\n";
+  const RequestReply& rr = limits.request_reply;
+  if (rr.windows > 0)
+    out << "Loopback request/reply with no stub (" << rr.reply_bytes
+        << "-byte replies, the wire size of rspstub's bulk `m` reply; " << rr.windows
+        << " windows of 0.1 s): median " << format("%.0f", rr.median_mbps) << ", slowest "
+        << format("%.0f", rr.slowest_mbps) << ", fastest " << format("%.0f", rr.fastest_mbps)
+        << " MB/s on the wire. How far this machine's own loopback swings within seconds, for the "
+           "traffic of a bulk read.\n";
   out << conditions << "\n";
   out << "\n";
   for (const auto& r : results) print_stub_note(out, r);
