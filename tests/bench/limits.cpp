@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "body_decoder.hpp"
+#include "measure.hpp"
 #include "rsp_codec.hpp"
 #include "stats.hpp"
 #include "verify.hpp"
@@ -284,6 +285,7 @@ RequestReply tcp_request_reply(std::size_t reply_bytes, double seconds, double w
   if (failure) std::rethrow_exception(failure);
   RequestReply r;
   r.reply_bytes = reply_bytes;
+  r.window_seconds = window;
   r.windows = static_cast<int>(rates.size());
   if (!rates.empty()) {
     r.median_mbps = median(rates);
@@ -291,6 +293,11 @@ RequestReply tcp_request_reply(std::size_t reply_bytes, double seconds, double w
     r.fastest_mbps = *std::max_element(rates.begin(), rates.end());
   }
   return r;
+}
+
+std::size_t bulk_m_reply_bytes() {
+  constexpr std::size_t kRspstubPacketSize = 256u << 10;
+  return 2 * largest_m_request(kRspstubPacketSize) + 4;
 }
 
 void tcp_round_trip(int count, double& p50_us, double& p99_us) {

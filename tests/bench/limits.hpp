@@ -27,15 +27,12 @@ inline constexpr std::size_t kVmReadvNearDistance = 16;
 // much this machine's loopback varies within seconds for exactly that pattern.
 struct RequestReply {
   std::size_t reply_bytes = 0;
+  double window_seconds = 0;
   double median_mbps = 0;
   double slowest_mbps = 0;
   double fastest_mbps = 0;
   int windows = 0;
 };
-
-// The wire size of rspstub's bulk `m` reply at its default PacketSize (256 KiB): $, 2 x 124 KiB
-// of hex, #, two checksum digits.
-inline constexpr std::size_t kBulkMReplyBytes = 2 * (124u << 10) + 4;
 
 struct Limits {
   std::map<std::size_t, double> vm_readv_mbps;  // call size -> MB/s; empty if refused
@@ -67,6 +64,10 @@ double tcp_stream_mbps(std::uint64_t bytes, int repetitions);
 // Requests of one byte answered by replies of `reply_bytes` (one send each, the server asleep
 // in recv between them), for `seconds`, measured in windows of `window` seconds.
 RequestReply tcp_request_reply(std::size_t reply_bytes, double seconds, double window);
+
+// The wire size of rspstub's bulk `m` reply at its default PacketSize (256 KiB): "$", the hex
+// of the largest `m` request, "#" and two checksum digits.
+std::size_t bulk_m_reply_bytes();
 
 // How fast this benchmark's client can take in replies with no stub at all: copy, checksum,
 // decode and verify 256 KiB replies (hex for `m`, escaped binary for `x`) covering `bytes` of

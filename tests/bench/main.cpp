@@ -71,7 +71,7 @@ Limits measure_limits(const Options& o, const std::string& dir, Buffer& buffer) 
   limits.tcp_stream_mbps = tcp_stream_mbps(o.quick ? 64ULL << 20 : 1ULL << 30, o.repetitions);
   tcp_round_trip(o.small_reads, limits.rtt_p50_us, limits.rtt_p99_us);
   progress("limit: loopback request/reply of bulk m replies, no stub");
-  limits.request_reply = tcp_request_reply(kBulkMReplyBytes, o.quick ? 0.5 : 3.0, 0.1);
+  limits.request_reply = tcp_request_reply(bulk_m_reply_bytes(), o.quick ? 0.5 : 3.0, 0.1);
   progress("limit: this client's decoding and verification");
   limits.client_m_mbps = client_ceiling_mbps(true, o.size, o.repetitions);
   limits.client_x_mbps = client_ceiling_mbps(false, o.size, o.repetitions);

@@ -159,7 +159,9 @@ void add_limit_rows(Table& t, const Limits& lim) {
   t.rows.push_back(limit_row(n, "limit: loopback round trip p50 (µs)", lim.rtt_p50_us, 1));
   t.rows.push_back(limit_row(n,
                              "limit: loopback request/reply of bulk `m`-sized replies, no stub "
-                             "(MB/s on the wire, median of 0.1 s windows)",
+                             "(MB/s on the wire, median of " +
+                                 format("%.1f", lim.request_reply.window_seconds) +
+                                 " s windows)",
                              lim.request_reply.median_mbps, 0));
   t.rows.push_back(
       limit_row(n, "limit: this client's `m` decode + verify (MB/s)", lim.client_m_mbps, 0));
@@ -312,7 +314,7 @@ void print_notes(std::ostream& out, const std::vector<StubResult>& results, cons
   if (rr.windows > 0)
     out << "Loopback request/reply with no stub (" << rr.reply_bytes
         << "-byte replies, the wire size of rspstub's bulk `m` reply; " << rr.windows
-        << " windows of 0.1 s): median " << format("%.0f", rr.median_mbps) << ", slowest "
+        << " windows of " << format("%.1f", rr.window_seconds) << " s): median " << format("%.0f", rr.median_mbps) << ", slowest "
         << format("%.0f", rr.slowest_mbps) << ", fastest " << format("%.0f", rr.fastest_mbps)
         << " MB/s on the wire. How far this machine's own loopback swings within seconds, for the "
            "traffic of a bulk read.\n";
