@@ -300,41 +300,62 @@ std::size_t bulk_m_reply_bytes() {
   return 2 * largest_m_request(kRspstubPacketSize) + 4;
 }
 
-void tcp_round_trip(int count, double& p50_us, double& p99_us) {
+struct RoundTrip::State {
   SocketPair pair;
-  constexpr int kWarmup = 1000;
+  std::thread echo;
   std::exception_ptr failure;
-  std::thread echo([&] {
+};
+
+RoundTrip::RoundTrip() : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.echo = std::thread([&s] {
     try {
       std::uint8_t byte = 0;
-      for (int i = 0; i < count + kWarmup; ++i) {
-        receive_exactly(pair.server, &byte, 1);
-        send_all(pair.server, &byte, 1);
+      for (;;) {
+        ssize_t n = ::recv(s.pair.server, &byte, 1, 0);
+        if (n == 0) return;  // the timing end is done
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          throw_errno("loopback recv");
+        }
+        send_all(s.pair.server, &byte, 1);
       }
     } catch (...) {
-      failure = std::current_exception();
-      ::shutdown(pair.server, SHUT_RDWR);
+      s.failure = std::current_exception();
+      ::shutdown(s.pair.server, SHUT_RDWR);  // the timing end's recv fails instead of hanging
     }
   });
-  std::vector<double> micros;
-  micros.reserve(static_cast<std::size_t>(count));
+}
+
+RoundTrip::~RoundTrip() {
+  ::shutdown(state_->pair.client, SHUT_WR);
+  state_->echo.join();
+}
+
+double RoundTrip::once_us() {
   std::uint8_t byte = '+';
+  auto start = Clock::now();
+  send_all(state_->pair.client, &byte, 1);
   try {
-    for (int i = 0; i < count + kWarmup; ++i) {
-      auto start = Clock::now();
-      send_all(pair.client, &byte, 1);
-      receive_exactly(pair.client, &byte, 1);
-      if (i >= kWarmup) micros.push_back(seconds_since(start) * 1e6);
-    }
+    receive_exactly(state_->pair.client, &byte, 1);
   } catch (...) {
-    ::shutdown(pair.client, SHUT_RDWR);
-    echo.join();
+    if (state_->failure) std::rethrow_exception(state_->failure);
     throw;
   }
-  echo.join();
-  if (failure) std::rethrow_exception(failure);
+  return seconds_since(start) * 1e6;
+}
+
+void tcp_round_trip(int count, double& p50_us, double& p99_us) {
+  constexpr int kWarmup = 1000;
+  RoundTrip partner;
+  for (int i = 0; i < kWarmup; ++i) partner.once_us();
+  std::vector<double> micros;
+  micros.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) micros.push_back(partner.once_us());
   p50_us = percentile(micros, 50);
   p99_us = percentile(micros, 99);
 }
+
+double tcp_stream_once_mbps(std::uint64_t bytes) { return one_stream(bytes); }
 
 }  // namespace bench

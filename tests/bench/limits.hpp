@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -76,5 +77,25 @@ double client_ceiling_mbps(bool hex, std::uint64_t bytes, int repetitions);
 
 // 1-byte ping-pong over 127.0.0.1 (TCP_NODELAY) between two threads; p50 and p99 in µs.
 void tcp_round_trip(int count, double& p50_us, double& p99_us);
+
+// One loopback TCP stream of `bytes` (one sender thread, one receiver, 1 MiB writes); MB/s.
+double tcp_stream_once_mbps(std::uint64_t bytes);
+
+// The 1-byte loopback round trip as a partner that stays: an echo thread on one end of a
+// loopback connection (TCP_NODELAY) for the object's life, so that round trips can be timed in
+// blocks between other measurements (the stubs' 8-byte reads) instead of only before them.
+class RoundTrip {
+ public:
+  RoundTrip();
+  ~RoundTrip();
+  RoundTrip(const RoundTrip&) = delete;
+  RoundTrip& operator=(const RoundTrip&) = delete;
+  // One round trip, in µs. Throws if the echo failed.
+  double once_us();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace bench

@@ -82,6 +82,7 @@ SessionPlan session_plan(const Options& o) {
   SessionPlan plan;
   plan.repetitions = o.repetitions;
   plan.small_reads = o.small_reads;
+  plan.stream_bytes = o.quick ? 64ull << 20 : 256ull << 20;
   plan.by_size_seconds = o.quick ? 0.1 : 0.5;
   return plan;
 }

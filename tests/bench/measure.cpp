@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <vector>
 
+#include "limits.hpp"
 #include "process.hpp"
 #include "stats.hpp"
 #include "verify.hpp"
@@ -32,14 +34,22 @@ double timed_read(rsp::Client& client, rsp::ReadKind kind, std::uint64_t address
   return static_cast<double>(length) / seconds_since(start) / 1e6;
 }
 
-// The whole buffer, plan.repetitions times; the median MB/s.
+// Between a stub's reads and a loopback measurement: long enough for a stub that polls for its
+// next request (rspstub, for 200 µs after a reply) to stop, so the two never share a CPU.
+void settle() { std::this_thread::sleep_for(std::chrono::milliseconds(2)); }
+
+// The whole buffer, plan.repetitions times, each pass right after a loopback TCP stream (added
+// to `streams`); the median MB/s.
 double median_bulk_read(rsp::Client& client, rsp::ReadKind kind, const Buffer& buffer,
                         std::size_t request, const SessionPlan& plan, const std::string& source,
-                        std::uint64_t& verified) {
+                        std::uint64_t& verified, std::vector<double>& streams) {
   std::vector<double> runs;
-  for (int i = 0; i < plan.repetitions; ++i)
+  for (int i = 0; i < plan.repetitions; ++i) {
+    settle();
+    streams.push_back(tcp_stream_once_mbps(plan.stream_bytes));
     runs.push_back(
         timed_read(client, kind, buffer.address, buffer.size, request, source, verified));
+  }
   return median(runs);
 }
 
@@ -47,15 +57,17 @@ double median_bulk_read(rsp::Client& client, rsp::ReadKind kind, const Buffer& b
 void measure_bulk(rsp::Client& client, pid_t stub_pid, const Buffer& buffer,
                   const SessionPlan& plan, const std::string& name, SessionFigures& f) {
   f.rss_before_kib = proc_status_kib(stub_pid, "VmRSS");
+  std::vector<double> streams;
   {
     RssSampler sampler(stub_pid);
     f.bulk_m_mbps = median_bulk_read(client, rsp::ReadKind::m, buffer, f.m_request, plan,
-                                     name + " bulk m", f.bytes_verified);
+                                     name + " bulk m", f.bytes_verified, streams);
     if (f.x_dialect != rsp::XDialect::none)
       f.bulk_x_mbps = median_bulk_read(client, rsp::ReadKind::x, buffer, f.x_request, plan,
-                                       name + " bulk x", f.bytes_verified);
+                                       name + " bulk x", f.bytes_verified, streams);
     if (sampler.samples() > 0) f.rss_peak_kib = sampler.peak_kib();
   }
+  if (!streams.empty()) f.stream_alongside_mbps = median(streams);
   f.hwm_kib = proc_status_kib(stub_pid, "VmHWM");
 }
 
@@ -98,7 +110,8 @@ void measure_by_size(rsp::Client& client, const Buffer& buffer, const SessionPla
   }
 }
 
-// 8-byte `m` reads at pseudo-random aligned addresses, each timed.
+// 8-byte `m` reads at pseudo-random aligned addresses, each timed, in blocks of kLatencyBlock,
+// each block after as many 1-byte loopback round trips.
 Latency measure_small_reads(rsp::Client& client, const Buffer& buffer, const SessionPlan& plan,
                             const std::string& name, std::uint64_t& verified) {
   const std::uint64_t words = buffer.size / 8;
@@ -107,21 +120,31 @@ Latency measure_small_reads(rsp::Client& client, const Buffer& buffer, const Ses
     verify_pattern(at, bytes, name + " 8-byte m");
     verified += bytes.size();
   };
-  std::vector<double> micros;
+  RoundTrip partner;
+  for (int i = 0; i < 100; ++i) partner.once_us();  // the echo thread awake and its code warm
+  std::vector<double> micros, rtt_micros;
   micros.reserve(static_cast<std::size_t>(plan.small_reads));
-  auto all = Clock::now();
-  for (int i = 0; i < plan.small_reads; ++i) {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    std::uint64_t address = buffer.address + (state % words) * 8;
-    auto start = Clock::now();
-    client.read(rsp::ReadKind::m, address, 8, 8, sink);
-    micros.push_back(seconds_since(start) * 1e6);
+  rtt_micros.reserve(static_cast<std::size_t>(plan.small_reads));
+  double reading = 0;  // seconds spent in the stub's blocks
+  for (int done = 0; done < plan.small_reads;) {
+    const int block = std::min(kLatencyBlock, plan.small_reads - done);
+    settle();
+    for (int i = 0; i < block; ++i) rtt_micros.push_back(partner.once_us());
+    auto block_start = Clock::now();
+    for (int i = 0; i < block; ++i) {
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      std::uint64_t address = buffer.address + (state % words) * 8;
+      auto start = Clock::now();
+      client.read(rsp::ReadKind::m, address, 8, 8, sink);
+      micros.push_back(seconds_since(start) * 1e6);
+    }
+    reading += seconds_since(block_start);
+    done += block;
   }
-  double total = seconds_since(all);
-  return {static_cast<double>(plan.small_reads) / total, percentile(micros, 50),
-          percentile(micros, 99)};
+  return {static_cast<double>(plan.small_reads) / reading, percentile(micros, 50),
+          percentile(micros, 99), percentile(rtt_micros, 50), percentile(rtt_micros, 99)};
 }
 
 std::size_t round_down_to_page(std::size_t bytes, std::size_t fallback_multiple) {

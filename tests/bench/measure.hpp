@@ -16,12 +16,22 @@ struct SessionPlan {
   double by_size_seconds = 0.5;  // each by-size run reads for about this long (at
                                  // most the whole buffer)
   int small_reads = 20000;       // 8-byte reads for the latency figures
+  std::uint64_t stream_bytes = 256ull << 20;  // each loopback stream measured alongside a pass
 };
 
+// The stubs are compared with this machine's loopback measured at the same time, not only in
+// the limits measured before them: on a VM the loopback's speed swings by a factor of two
+// within seconds, so a ratio to a figure taken a minute earlier says as much about the VM as
+// about the stub. Each bulk pass follows a loopback TCP stream of its own, and the 8-byte reads
+// come in blocks, each after a block of as many 1-byte round trips.
+constexpr int kLatencyBlock = 500;  // 8-byte reads (and round trips) per block
+
 struct Latency {
-  double reads_per_second = 0;
+  double reads_per_second = 0;  // over the time spent in the reads only
   double p50_us = 0;
   double p99_us = 0;
+  double rtt_p50_us = 0;  // the 1-byte loopback round trip, in blocks between the reads'
+  double rtt_p99_us = 0;
 };
 
 struct SessionFigures {
@@ -31,6 +41,8 @@ struct SessionFigures {
   std::size_t x_request = 0;
   std::optional<double> bulk_m_mbps;
   std::optional<double> bulk_x_mbps;
+  // The loopback TCP stream measured right before each bulk pass (m and x): the median.
+  std::optional<double> stream_alongside_mbps;
   std::map<std::size_t, double> m_by_size_mbps;  // request size -> MB/s
   std::map<std::size_t, double> x_by_size_mbps;
   std::optional<Latency> small_m;
