@@ -53,6 +53,10 @@ class WorkDir {
   bool keep_ = false;
 };
 
+// The length of each loopback TCP stream, the limit's and those measured alongside the bulk
+// reads alike (on this VM a 256 MiB stream ran 15-20% faster than a 1 GiB one).
+std::uint64_t stream_bytes(const Options& o) { return o.quick ? 64ULL << 20 : 1ULL << 30; }
+
 Limits measure_limits(const Options& o, const std::string& dir, Buffer& buffer) {
   Limits limits;
   {
@@ -68,7 +72,7 @@ Limits measure_limits(const Options& o, const std::string& dir, Buffer& buffer) 
       limits.vm_readv_near_mbps = *mbps;
   }
   progress("limit: loopback TCP stream and round trip");
-  limits.tcp_stream_mbps = tcp_stream_mbps(o.quick ? 64ULL << 20 : 1ULL << 30, o.repetitions);
+  limits.tcp_stream_mbps = tcp_stream_mbps(stream_bytes(o), o.repetitions);
   tcp_round_trip(o.small_reads, limits.rtt_p50_us, limits.rtt_p99_us);
   progress("limit: loopback request/reply of bulk m replies, no stub");
   limits.request_reply = tcp_request_reply(bulk_m_reply_bytes(), o.quick ? 0.5 : 3.0, 0.1);
@@ -82,7 +86,7 @@ SessionPlan session_plan(const Options& o) {
   SessionPlan plan;
   plan.repetitions = o.repetitions;
   plan.small_reads = o.small_reads;
-  plan.stream_bytes = o.quick ? 64ull << 20 : 256ull << 20;
+  plan.stream_bytes = stream_bytes(o);
   plan.by_size_seconds = o.quick ? 0.1 : 0.5;
   return plan;
 }

@@ -16,7 +16,7 @@ struct SessionPlan {
   double by_size_seconds = 0.5;  // each by-size run reads for about this long (at
                                  // most the whole buffer)
   int small_reads = 20000;       // 8-byte reads for the latency figures
-  std::uint64_t stream_bytes = 256ull << 20;  // each loopback stream measured alongside a pass
+  std::uint64_t stream_bytes = 1ull << 30;  // each loopback stream measured alongside a pass
 };
 
 // The stubs are compared with this machine's loopback measured at the same time, not only in
