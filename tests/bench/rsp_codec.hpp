@@ -44,6 +44,14 @@ void hex_decode(std::string_view hex, std::uint8_t* out);
 // is summed.
 std::size_t hex_decode_summing(std::string_view hex, std::uint8_t* out, unsigned& sum);
 
+// The same for escaped binary (`x` replies): copies raw to out undoing `}x` escapes, adding every
+// raw byte it consumes to `sum`, in one pass (AVX2 where the CPU has it). Stops at a '*' (a run
+// length: the caller decodes the whole body instead) and before a final lone '}' (its pair has
+// not arrived). Returns the raw bytes consumed; *written gets the bytes written. out must hold
+// raw.size() bytes (the AVX2 pass stores whole 32-byte blocks).
+std::size_t unescape_summing(std::string_view raw, std::uint8_t* out, std::size_t* written,
+                             unsigned& sum);
+
 // How a stub encodes reply data (the benchmark's own payloads, the tests' scripted replies):
 // lower-case hex for `m`; for `x`, '#', '$', '}' and '*' become '}' and the byte xor 0x20.
 std::string hex_encode(std::span<const std::uint8_t> bytes);

@@ -133,6 +133,43 @@ BOOST_AUTO_TEST_CASE(the_summing_hex_decoder_stops_at_the_first_non_digit) {
   BOOST_TEST(odd == unsigned{'a'} + '1');
 }
 
+BOOST_AUTO_TEST_CASE(the_summing_unescaper_matches_a_plain_loop_at_every_length) {
+  // Every byte value and runs of plain bytes, at every length from 0 to 300 and every start, so
+  // that escapes fall on both sides of each 32-byte block edge, a lone '}' ends some inputs and a
+  // '*' stops others; against a byte-by-byte reference.
+  std::string text;
+  for (int b = 0; b < 256; ++b) text += static_cast<char>(b);
+  for (int i = 0; i < 150; ++i) text += static_cast<char>('A' + i % 26);
+  text = rsp::escape_binary(std::vector<std::uint8_t>(text.begin(), text.end()));
+  text[170] = '*';
+  for (std::size_t start = 0; start < 40; ++start) {
+    for (std::size_t n = 0; start + n <= text.size() && n <= 300; ++n) {
+      const std::string_view raw(text.data() + start, n);
+      std::size_t in = 0;
+      unsigned want_sum = 0;
+      std::vector<std::uint8_t> want;
+      while (in < n && raw[in] != '*' && !(raw[in] == '}' && in + 1 == n)) {
+        if (raw[in] == '}') {
+          want.push_back(static_cast<std::uint8_t>(raw[in + 1] ^ 0x20));
+          want_sum += static_cast<unsigned char>(raw[in]) + static_cast<unsigned char>(raw[in + 1]);
+          in += 2;
+        } else {
+          want.push_back(static_cast<std::uint8_t>(raw[in]));
+          want_sum += static_cast<unsigned char>(raw[in++]);
+        }
+      }
+      std::vector<std::uint8_t> out(n + 1);
+      std::size_t written = 0;
+      unsigned sum = 7;
+      const std::size_t consumed = rsp::unescape_summing(raw, out.data(), &written, sum);
+      BOOST_TEST(consumed == in, "start " << start << ", length " << n);
+      out.resize(written);
+      BOOST_TEST(out == want, "start " << start << ", length " << n);
+      BOOST_TEST(sum - 7 == want_sum, "start " << start << ", length " << n);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(parses_error_replies_only) {
   BOOST_TEST(rsp::parse_error("E01").value() == 1);
   BOOST_TEST(rsp::parse_error("E0c").value() == 12);
@@ -227,10 +264,26 @@ BOOST_AUTO_TEST_CASE(body_decoder_refuses_half_units_and_bad_digits_and_stops_at
   BOOST_CHECK_THROW(d->finish(), rsp::ProtocolError);  // odd hex
   BOOST_CHECK_THROW(feed_in_pieces("00zz", true, 0, 4), rsp::ProtocolError);
   // A run-length marker: nothing from it on is decoded piecewise (the caller decodes whole).
-  const std::vector<std::uint8_t> before{'a', 'b'};
-  BOOST_TEST(feed_in_pieces("ab", false, 0, 2) == before);
+  const std::vector<std::uint8_t> before{'a', 'b', 'x'};
+  BOOST_TEST(feed_in_pieces("abx", false, 0, 2) == before);
   BOOST_TEST(feed_in_pieces("abx* yz", false, 0, 2, &d) == before);
   BOOST_TEST(d->run_length());
+  // The same in binary, in the vector part and the scalar tail, escapes around the marker.
+  const std::vector<std::uint8_t> bytes = pattern(0x5a00, 600);  // '#' '$' '}' '*' inside
+  const std::string escaped = rsp::escape_binary(bytes);
+  for (std::size_t at : std::initializer_list<std::size_t>{0, 31, 32, 33, 100, 290,
+                                                            escaped.size() - 1}) {
+    if (escaped[at] == '}' || (at > 0 && escaped[at - 1] == '}')) continue;  // mid-escape
+    std::string runs = escaped;
+    runs[at] = '*';
+    std::string head = escaped.substr(0, at);
+    head.resize(rsp::unescape_in_place(head.data(), head.size()));
+    const std::vector<std::uint8_t> prefix(head.begin(), head.end());
+    for (std::size_t step : {1u, 7u, 64u, 1000u}) {
+      BOOST_TEST(feed_in_pieces(runs, false, 0, step, &d) == prefix, "* at " << at);
+      BOOST_TEST(d->run_length());
+    }
+  }
   // The same in hex, in the vector part and the scalar tail, whatever the pieces: the bytes
   // before the marker come out, then nothing; a bad digit anywhere is refused.
   const std::vector<std::uint8_t> data = pattern(0x3000, 200);
