@@ -221,6 +221,83 @@ void encode_hex(const unsigned char* src, std::size_t n, char* out, unsigned& su
   hex_bytes(src + i, n - i, out + 2 * i, sum);
 }
 
+namespace {
+
+constexpr std::size_t kRunBlock = 32;  // runs are looked for a whole block at a time
+
+// The 32 bytes at p are all b.
+bool uniform_block(const unsigned char* p, unsigned char b) noexcept {
+  std::uint64_t w[4];
+  std::memcpy(w, p, sizeof w);
+  const std::uint64_t all = 0x0101010101010101ull * b;
+  return ((w[0] ^ all) | (w[1] ^ all) | (w[2] ^ all) | (w[3] ^ all)) == 0;
+}
+
+// Whether a run of b is one hex digit repeated (the only kind of run RSP can compress).
+constexpr bool one_digit(unsigned char b) noexcept { return (b >> 4) == (b & 15); }
+
+// A repeat count n travels as the character n + 29; these would be read as framing, escapes or
+// acks by some client: '#' (6), '$' (7), '*' (13), '+' (14), '-' (16), '}' (96).
+constexpr bool unsafe_count(std::size_t n) noexcept {
+  return n == 6 || n == 7 || n == 13 || n == 14 || n == 16 || n == 96;
+}
+constexpr std::size_t kMaxCount = 97;  // '~', the last printable character
+
+// `length` copies of the digit c, run-length encoded.
+char* put_run(char c, std::size_t length, char* o, unsigned& sum) noexcept {
+  while (length > 0) {
+    *o++ = c;
+    sum += static_cast<unsigned char>(c);
+    --length;
+    if (length < 3) {  // "c*" and a count would not be shorter
+      for (; length > 0; --length) {
+        *o++ = c;
+        sum += static_cast<unsigned char>(c);
+      }
+      break;
+    }
+    std::size_t count = length < kMaxCount ? length : kMaxCount;
+    while (unsafe_count(count)) --count;  // 3, 4 and 5 are safe: this ends
+    const char code = static_cast<char>(count + 29);
+    *o++ = '*';
+    *o++ = code;
+    sum += '*' + static_cast<unsigned char>(code);
+    length -= count;
+  }
+  return o;
+}
+
+}  // namespace
+
+std::size_t encode_hex_runs(const unsigned char* src, std::size_t n, char* out, unsigned& sum,
+                            Path path) noexcept {
+  char* o = out;
+  std::size_t plain = 0;  // where the bytes not yet encoded start
+  std::size_t at = 0;     // the next block looked at
+  while (at + kRunBlock <= n) {
+    const unsigned char b = src[at];
+    if (!one_digit(b) || !uniform_block(src + at, b)) {
+      at += kRunBlock;
+      continue;
+    }
+    // A run: back over the equal bytes just before the block, on over the blocks and bytes
+    // after it. Everything is read before it is written over (the output, at most two
+    // characters per byte consumed, stays behind the input as encode_hex's does).
+    std::size_t start = at;
+    while (start > plain && src[start - 1] == b) --start;
+    std::size_t end = at + kRunBlock;
+    while (end + kRunBlock <= n && uniform_block(src + end, b)) end += kRunBlock;
+    while (end < n && src[end] == b) ++end;
+    encode_hex(src + plain, start - plain, o, sum, path);
+    o += 2 * (start - plain);
+    o = put_run(kDigits[b & 15], 2 * (end - start), o, sum);
+    plain = at = end;
+  }
+  encode_hex(src + plain, n - plain, o, sum, path);
+  o += 2 * (n - plain);
+  return static_cast<std::size_t>(o - out);
+}
+
 std::size_t escape_binary(const unsigned char* src, std::size_t n, char* out, unsigned& sum,
                           Path path) noexcept {
   char* o = out;

@@ -30,10 +30,7 @@ constexpr HexTables kHex;
 // Encodes n bytes from src at out (they may overlap as bulk_encode.hpp allows); returns the end.
 char* encode_bulk(const unsigned char* src, std::size_t n, char* out, unsigned& sum,
                   StagedEncoding enc) noexcept {
-  if (enc == StagedEncoding::hex) {
-    bulk::encode_hex(src, n, out, sum);
-    return out + 2 * n;
-  }
+  if (enc == StagedEncoding::hex) return out + bulk::encode_hex_runs(src, n, out, sum);
   return out + bulk::escape_binary(src, n, out, sum);
 }
 

@@ -47,6 +47,16 @@ def check(condition, message):
         raise Failure(message)
 
 
+RUN_LENGTH = re.compile(rb"(.)\*(.)", re.S)
+
+
+def expand_runs(payload):
+    """Expands `c*N` run lengths as gdb and lldb do on receipt, before anything else: `c` and
+    then N - 29 more copies of it. rspstub compresses runs in `m` replies; every other `*` it
+    sends is escaped."""
+    return RUN_LENGTH.sub(lambda m: m.group(1) * (m.group(2)[0] - 28), payload)
+
+
 def checksum(data):
     return sum(data) & 0xFF
 
@@ -475,7 +485,7 @@ class Client:
                   f"reply {short(payload)} has checksum {cs!r}, expected {checksum(payload):02x}")
             if self.ack_mode and self.reply_acks:
                 self.conn.send(b"+")
-            return ("$", payload)
+            return ("$", expand_runs(payload))
 
     def packet(self, timeout=READ_TIMEOUT, what="a reply"):
         """The next packet, skipping acks (a '-' is a failure: nothing was sent wrongly)."""

@@ -101,7 +101,7 @@ class Demo:
         self.popen = subprocess.Popen([path], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                       preexec_fn=_die_with_parent)
         self.pid = None
-        self.addresses = {}  # "&g_counter", "&g_message", "g_message" -> int
+        self.addresses = {}  # "&g_counter", "&g_message", "g_message", "g_zeros" -> int
         self.output = []
         deadline = time.monotonic() + 10
         while "g_message" not in self.addresses:
@@ -113,7 +113,7 @@ class Demo:
             key, _, value = line.partition(" ")
             if key == "pid":
                 self.pid = int(value)
-            elif key in ("&g_counter", "&g_message", "g_message"):
+            elif key in ("&g_counter", "&g_message", "g_message", "g_zeros"):
                 self.addresses[key] = int(value, 16)
         check(self.pid == self.popen.pid,
               f"the demo printed pid {self.pid}, but its process id is {self.popen.pid}")
@@ -319,7 +319,7 @@ class RspClient:
                   f"bad checksum {cs!r} on reply {payload[:80]!r} (expected {checksum(payload):02x})")
             if self.ack_mode:
                 self.sock.sendall(b"+")
-            return payload
+            return expand_runs(payload)
 
     def send(self, payload):
         """Sends one packet (waiting for its ack in ack mode)."""
@@ -353,6 +353,16 @@ class RspClient:
 def is_error_reply(reply):
     """`E NN`, `E NN;text` or `E.text` (hex data is lowercase and of even length)."""
     return reply[:1] == b"E" and (len(reply) == 3 or reply[3:4] == b";" or reply[1:2] == b".")
+
+
+RUN_LENGTH = re.compile(rb"(.)\*(.)", re.S)
+
+
+def expand_runs(payload):
+    """Expands `c*N` run lengths as gdb and lldb do on receipt, before anything else: `c` and
+    then N - 29 more copies of it. rspstub compresses runs in `m` replies; every other `*` it
+    sends is escaped."""
+    return RUN_LENGTH.sub(lambda m: m.group(1) * (m.group(2)[0] - 28), payload)
 
 
 def decode_hex_reply(reply):

@@ -6,10 +6,12 @@ Usage: test_gdb.py RSPSTUB DEMO [--once]
 Checks: g_counter read twice, both > 0 and increasing (values gdb cannot take from the ELF file,
 where g_counter is 0); g_message is the heap string at the heap address the demo printed; an
 unmapped read says "Cannot access memory at address"; x/2gx at &g_counter; info threads lists the
-demo's 2 threads; bt prints a frame; gdb detaches and exits 0; the demo keeps running; rspstub
+demo's 2 threads; bt prints a frame; dump binary memory of the demo's 64 KiB of heap zeros
+(rspstub run-length encodes them) gives zeros around a middle word that holds a live g_counter; gdb detaches and exits 0; the demo keeps running; rspstub
 keeps serving (or, with --once, exits by itself) and a second gdb session sees g_counter advance.
 """
 
+import os
 import re
 import time
 
@@ -28,6 +30,9 @@ BAD_SIGNS = [
     "internal-error",
     "Fatal signal",
 ]
+
+
+ZEROS_BYTES = 65536  # the demo's g_zeros block
 
 
 def gdb_command(gdb, port, demo_path, commands):
@@ -54,6 +59,8 @@ def main(ctx):
     demo = ctx.start_demo()
     counter_addr = demo.addresses["&g_counter"]
     heap_string_addr = demo.addresses["g_message"]
+    zeros_addr = demo.addresses["g_zeros"]
+    zeros_file = os.path.join(ctx.tmp, "zeros.bin")
     stub = ctx.start_stub(demo, once=once)
 
     before = demo.peek_u64(counter_addr)
@@ -61,6 +68,7 @@ def main(ctx):
         "print g_counter",
         "shell sleep 0.3",
         "print g_counter",
+        f"dump binary memory {zeros_file} {zeros_addr:#x} {zeros_addr + ZEROS_BYTES:#x}",
         "print g_message",
         "print *(int*)8",
         "x/2gx &g_counter",
@@ -88,6 +96,20 @@ def main(ctx):
         check(before <= c1 <= c2 <= after,
               f"g_counter read through gdb as {c1}, {c2}; /proc/PID/mem said {before} before "
               f"the session and {after} after it")
+
+    # The heap zeros: m replies of run-length encoded zeros, expanded by gdb, around the word
+    # the ticker keeps at g_counter (read after c2 was printed, before the session ended).
+    with open(zeros_file, "rb") as f:
+        zeros = f.read()
+    check(len(zeros) == ZEROS_BYTES, f"dump binary memory wrote {len(zeros)} bytes, not "
+                                     f"{ZEROS_BYTES}")
+    middle = ZEROS_BYTES // 2
+    live = int.from_bytes(zeros[middle:middle + 8], "little")
+    check(zeros[:middle] == bytes(middle) and zeros[middle + 8:] == bytes(ZEROS_BYTES - middle - 8),
+          "dump binary memory of g_zeros: bytes other than the middle word are not zero")
+    check(live >= c2 and (after is None or live <= after),
+          f"dump binary memory of g_zeros: the middle word is {live}; g_counter was {c2} before "
+          f"the dump and {after} after the session")
 
     # g_message: the heap string, at the address the demo printed (in [heap], not in the ELF).
     m = re.fullmatch(r'(0x[0-9a-f]+) "(.*)"', values[2])

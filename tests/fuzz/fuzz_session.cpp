@@ -17,10 +17,12 @@
 // Invariants, after every step:
 //   - it consumes at least one byte of a non-empty input and no more than it was given;
 //   - every output is empty, `-` (only while acks are on), or [+]$<payload>#<cs> with the `+`
-//     only while acks are on, a correct checksum, and a payload with no bare `$`, `#` or `*`
-//     (clients would read `*` as run-length encoding) and every `}` escaping one of those or `}`;
+//     only while acks are on, a correct checksum, and a payload with no bare `$` or `#`, every
+//     `}` escaping one of `$`, `#`, `*`, `}`, and every bare `*` a run length: after a character,
+//     before a count from ' ' to '~' that is none of `#$*+-}` (m replies compress runs);
 //   - a memory read (m, x) is answered with an error or with 1 to min(length, what one reply
-//     carries) bytes that are exactly the fake process's bytes at that address;
+//     carries) bytes that are exactly the fake process's bytes at that address (m: after its
+//     run lengths are expanded);
 //   - no output is longer than max(2 * PacketSize + 6, 2048): `+$b` + an x reply's PacketSize
 //     bytes escaped to at most twice that + `#cs` (m replies and qXfer chunks carry half as
 //     much); every reply whose size does not follow PacketSize (g, qSupported, qHostInfo, stop
@@ -142,7 +144,17 @@ void check_output(std::string_view out, bool acks_on, std::size_t packet_size, s
   for (std::size_t i = 0; i < body.size(); ++i) {
     const auto c = static_cast<unsigned char>(body[i]);
     sum += c;
-    if (c == '$' || c == '#' || c == '*') fail("unescaped $, # or * in a payload", out, at);
+    if (c == '$' || c == '#') fail("unescaped $ or # in a payload", out, at);
+    if (c == '*') {
+      if (i == 0 || i + 1 == body.size()) fail("run length without a character or count", out, at);
+      const auto count = static_cast<unsigned char>(body[i + 1]);
+      if (count < ' ' || count > '~' || std::string_view("#$*+-}").find(static_cast<char>(count)) !=
+                                            std::string_view::npos)
+        fail("run length with an unsafe count", out, at);
+      sum += count;
+      ++i;
+      continue;
+    }
     if (c == '}') {
       if (i + 1 == body.size()) fail("payload ends inside an escape", out, at);
       const auto e = static_cast<unsigned char>(body[i + 1] ^ 0x20);
@@ -177,9 +189,16 @@ void check_read(std::string_view request, std::string_view body, stub::XDialect 
   if (request[0] == 'm') {
     if (may_be_error) return;  // hex data is lower case: this is an error
     limit = packet_size / 2;
-    data.resize(body.size() / 2);
-    if (body.size() % 2 != 0 ||
-        !protocol::decode_hex(body, std::as_writable_bytes(std::span(data.data(), data.size()))))
+    std::string digits;  // run lengths expanded, as a client does on receipt
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      if (body[i] == '*' && !digits.empty() && i + 1 < body.size())
+        digits.append(static_cast<unsigned char>(body[++i]) - 29u, digits.back());
+      else
+        digits += body[i];
+    }
+    data.resize(digits.size() / 2);
+    if (digits.size() % 2 != 0 ||
+        !protocol::decode_hex(digits, std::as_writable_bytes(std::span(data.data(), data.size()))))
       fail("m reply is neither hex data nor an error", out, at);
   } else {
     limit = packet_size;

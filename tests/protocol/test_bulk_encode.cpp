@@ -112,4 +112,85 @@ BOOST_AUTO_TEST_CASE(large_random_inputs) {
   }
 }
 
+
+// Run-length hex (encode_hex_runs): what a client gets back after expanding `c*N` as gdb does.
+namespace {
+
+std::string expand_runs(std::string_view wire) {
+  std::string out;
+  for (std::size_t i = 0; i < wire.size(); ++i) {
+    if (wire[i] == '*' && !out.empty() && i + 1 < wire.size()) {
+      out.append(static_cast<unsigned char>(wire[++i]) - 29, out.back());
+    } else {
+      out += wire[i];
+    }
+  }
+  return out;
+}
+
+// Encodes `data` out of place and in place; both must expand to the plain hex, carry the sum of
+// what they wrote, use only safe counts, and be no longer than the plain hex. Returns the wire.
+std::string check_runs(std::span<const std::byte> data, Path path) {
+  const std::string plain = rsptest::ref_hex(data);
+  const auto* src = reinterpret_cast<const unsigned char*>(data.data());
+  const std::size_t n = data.size();
+  std::vector<char> out(2 * n + 1);
+  unsigned sum = 7;
+  const std::size_t len = bulk::encode_hex_runs(src, n, out.data(), sum, path);
+  const std::string wire(out.data(), len);
+  BOOST_TEST(len <= 2 * n);
+  BOOST_TEST(expand_runs(wire) == plain);
+  BOOST_TEST((sum & 255) == ((7 + byte_sum(wire)) & 255));
+  for (std::size_t i = 0; i < wire.size(); ++i) {
+    if (wire[i] != '*') continue;
+    BOOST_TEST_REQUIRE(i + 1 < wire.size());
+    const char count = wire[i + 1];
+    BOOST_TEST((count >= ' ' && count <= '~'));  // a repeat of 3 to 97
+    BOOST_TEST(std::string_view("#$*+-}").find(count) == std::string_view::npos);
+  }
+  std::vector<char> room(n + n + 1);
+  if (n != 0) std::memcpy(room.data() + n, data.data(), n);
+  unsigned in_place_sum = 0;
+  const std::size_t in_place_len = bulk::encode_hex_runs(
+      reinterpret_cast<const unsigned char*>(room.data() + n), n, room.data(), in_place_sum, path);
+  BOOST_TEST((std::string_view(room.data(), in_place_len) == wire));
+  BOOST_TEST((in_place_sum & 255) == byte_sum(wire));
+  return wire;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(runs_of_one_digit_bytes_are_compressed_and_expand_back) {
+  for (Path path : {Path::portable, Path::avx2}) {
+    // Zeroed memory: 64 KiB of zeros is 128 Ki digits in about 4 KiB.
+    std::vector<std::byte> zeros(65536, std::byte{0});
+    BOOST_TEST(check_runs(zeros, path).size() < 4096u);
+    // Runs of every length from 0 to 300 of every one-digit byte (00, 11, ... ff) and of one
+    // that is not (0x12: "1212..." has no run of one digit), between random bytes, at every
+    // offset within a 32-byte block.
+    for (unsigned value : {0x00u, 0x11u, 0x77u, 0xffu, 0x12u}) {
+      for (std::size_t run = 0; run <= 300; run += (run < 70 ? 1 : 23)) {
+        for (std::size_t offset : {0u, 1u, 17u, 31u, 32u}) {
+          BOOST_TEST_CONTEXT(name(path) << " byte " << value << " run " << run << " at "
+                                        << offset) {
+            auto data = rsptest::test_bytes(offset + run + 40, static_cast<std::uint32_t>(run));
+            for (std::size_t i = 0; i < run; ++i) data[offset + i] = std::byte(value);
+            const std::string wire = check_runs(data, path);
+            // A run over a whole block of a one-digit byte is always compressed.
+            if (run >= 32 + 31 && value != 0x12) BOOST_TEST(wire.size() < 2 * data.size());
+            if (value == 0x12) BOOST_TEST(wire.size() == 2 * data.size());
+          }
+        }
+      }
+    }
+    // Runs whose last count would be an unsafe character: 98 digits per full group (a count of
+    // 97), then 8 digits left (a count of 7: '$') or 14 (13: '*'); and 2 left, sent plain.
+    for (std::size_t bytes : {53u, 56u, 50u, 102u, 105u}) {
+      BOOST_TEST_CONTEXT(name(path) << " " << bytes << " zero bytes") {
+        check_runs(std::vector<std::byte>(bytes, std::byte{0}), path);
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

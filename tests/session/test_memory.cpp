@@ -1,6 +1,8 @@
 // m and x: exact bytes, short (prefix) replies, bounds, and writes.
 #include <boost/test/unit_test.hpp>
 
+#include <cstring>
+
 #include "fixture.hpp"
 
 using namespace rspstub::test;
@@ -70,6 +72,36 @@ BOOST_AUTO_TEST_CASE(large_read_exact_every_byte) {
   go_no_ack();
   BOOST_TEST(ask("m600000,2000") == to_hex(pattern(0x600000, 0x2000)));
   BOOST_TEST(unescape(ask("x600000,2000")) == "b" + pattern(0x600000, 0x2000));
+}
+
+BOOST_AUTO_TEST_CASE(m_compresses_runs_and_clients_expand_them_to_the_exact_bytes) {
+  // 4 KiB of zeros with a word in the middle that changes: the reply is run-length encoded
+  // (`0*~`...), far shorter than its hex, and expands, as gdb and lldb expand it on receipt, to
+  // exactly the bytes of the moment.
+  proc.add_region(0x700000, std::vector<std::byte>(0x1000, std::byte{0}), true, true, false);
+  go_no_ack();
+  auto expand = [](std::string_view wire) {
+    std::string out;
+    for (std::size_t i = 0; i < wire.size(); ++i) {
+      if (wire[i] == '*' && !out.empty() && i + 1 < wire.size())
+        out.append(static_cast<unsigned char>(wire[++i]) - 29u, out.back());
+      else
+        out += wire[i];
+    }
+    return out;
+  };
+  for (const char* word : {"\x11\x22\x33\x44\x55\x66\x77\x88", "\x01\x00\x00\x00\x00\x00\x00\x00"}) {
+    proc.write_memory(0x700800, std::as_bytes(std::span(word, 8)));
+    std::string want(0x1000, '\0');
+    std::memcpy(want.data() + 0x800, word, 8);
+    const std::string reply = ask("m700000,1000");
+    BOOST_TEST(reply.size() < 300u);
+    BOOST_TEST(reply.find('*') != std::string::npos);
+    BOOST_TEST(expand(reply) == to_hex(want));
+  }
+  // The pattern has no such runs: its replies stay plain hex. x is never compressed.
+  BOOST_TEST(ask("m600000,1000") == to_hex(pattern(0x600000, 0x1000)));
+  BOOST_TEST(unescape(ask("x700000,40")) == "b" + std::string(0x40, '\0'));
 }
 
 BOOST_AUTO_TEST_CASE(writes_when_allowed) {
