@@ -116,18 +116,6 @@ BOOST_AUTO_TEST_CASE(large_random_inputs) {
 // Run-length hex (encode_hex_runs): what a client gets back after expanding `c*N` as gdb does.
 namespace {
 
-std::string expand_runs(std::string_view wire) {
-  std::string out;
-  for (std::size_t i = 0; i < wire.size(); ++i) {
-    if (wire[i] == '*' && !out.empty() && i + 1 < wire.size()) {
-      out.append(static_cast<unsigned char>(wire[++i]) - 29, out.back());
-    } else {
-      out += wire[i];
-    }
-  }
-  return out;
-}
-
 // Encodes `data` out of place and in place; both must expand to the plain hex, carry the sum of
 // what they wrote, use only safe counts, and be no longer than the plain hex. Returns the wire.
 std::string check_runs(std::span<const std::byte> data, Path path) {
@@ -139,7 +127,7 @@ std::string check_runs(std::span<const std::byte> data, Path path) {
   const std::size_t len = bulk::encode_hex_runs(src, n, out.data(), sum, path);
   const std::string wire(out.data(), len);
   BOOST_TEST(len <= 2 * n);
-  BOOST_TEST(expand_runs(wire) == plain);
+  BOOST_TEST(rsptest::ref_expand_runs(wire) == plain);
   BOOST_TEST((sum & 255) == ((7 + byte_sum(wire)) & 255));
   for (std::size_t i = 0; i < wire.size(); ++i) {
     if (wire[i] != '*') continue;

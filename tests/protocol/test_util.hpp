@@ -91,6 +91,19 @@ inline std::string ref_hex(std::span<const std::byte> in) {
 
 // n pseudo-random bytes; when n >= 256 the first 256 are a shuffled permutation of every byte
 // value, so every value (including the four escaped ones and NUL) is certainly present.
+// What a client makes of a reply with run lengths: `c*N` is c and N - 29 more copies of it.
+inline std::string ref_expand_runs(std::string_view wire) {
+  std::string out;
+  for (std::size_t i = 0; i < wire.size(); ++i) {
+    if (wire[i] == '*' && !out.empty() && i + 1 < wire.size()) {
+      out.append(static_cast<unsigned char>(wire[++i]) - 29u, out.back());
+    } else {
+      out += wire[i];
+    }
+  }
+  return out;
+}
+
 inline std::vector<std::byte> test_bytes(std::size_t n, std::uint32_t seed) {
   std::mt19937 rng(seed);
   std::vector<std::byte> v(n);

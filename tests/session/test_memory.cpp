@@ -80,16 +80,6 @@ BOOST_AUTO_TEST_CASE(m_compresses_runs_and_clients_expand_them_to_the_exact_byte
   // exactly the bytes of the moment.
   proc.add_region(0x700000, std::vector<std::byte>(0x1000, std::byte{0}), true, true, false);
   go_no_ack();
-  auto expand = [](std::string_view wire) {
-    std::string out;
-    for (std::size_t i = 0; i < wire.size(); ++i) {
-      if (wire[i] == '*' && !out.empty() && i + 1 < wire.size())
-        out.append(static_cast<unsigned char>(wire[++i]) - 29u, out.back());
-      else
-        out += wire[i];
-    }
-    return out;
-  };
   for (const char* word : {"\x11\x22\x33\x44\x55\x66\x77\x88", "\x01\x00\x00\x00\x00\x00\x00\x00"}) {
     proc.write_memory(0x700800, std::as_bytes(std::span(word, 8)));
     std::string want(0x1000, '\0');
@@ -97,7 +87,7 @@ BOOST_AUTO_TEST_CASE(m_compresses_runs_and_clients_expand_them_to_the_exact_byte
     const std::string reply = ask("m700000,1000");
     BOOST_TEST(reply.size() < 300u);
     BOOST_TEST(reply.find('*') != std::string::npos);
-    BOOST_TEST(expand(reply) == to_hex(want));
+    BOOST_TEST(expand_runs(reply) == to_hex(want));
   }
   // The pattern has no such runs: its replies stay plain hex. x is never compressed.
   BOOST_TEST(ask("m600000,1000") == to_hex(pattern(0x600000, 0x1000)));

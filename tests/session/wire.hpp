@@ -88,6 +88,19 @@ inline std::string unescape(std::string_view s) {
   return out;
 }
 
+// A reply payload with its run lengths expanded, as gdb and lldb do on receipt: `c*N` is c and
+// N - 29 more copies of it.
+inline std::string expand_runs(std::string_view wire) {
+  std::string out;
+  for (std::size_t i = 0; i < wire.size(); ++i) {
+    if (wire[i] == '*' && !out.empty() && i + 1 < wire.size())
+      out.append(static_cast<unsigned char>(wire[++i]) - 29u, out.back());
+    else
+      out += wire[i];
+  }
+  return out;
+}
+
 inline std::string to_hex(std::string_view bytes) {
   static const char* d = "0123456789abcdef";
   std::string out;
