@@ -2,13 +2,6 @@
 // address spaces, where /proc/PID/mem bounces every page through a kernel buffer. Then
 // /proc/PID/mem for whatever it could not read: it also reads PROT_NONE pages (stopping only at
 // unmapped ones), and works where a seccomp profile refuses process_vm_readv.
-//
-// Small reads (a variable, a pointer, a stack frame: most of what a debugger asks for) go the
-// other way round: /proc/PID/mem first. process_vm_readv checks ptrace access on every call
-// (finding the task, the LSM hooks), where the file was checked once when it was opened; for a
-// few bytes that check costs more than the bounce. Measured on the development VM, reads of
-// another process at random addresses, p50: 8 bytes 1.4-1.6 us against 2.0-4.0 us, 4 KiB 2.4
-// against 2.9 us; from 16 KiB on the bounce costs more (6.2 against 5.2 us).
 #include <fcntl.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -21,10 +14,6 @@
 #include "platform/linux/linux_process.hpp"
 
 namespace rspstub::platform::linux_backend {
-
-namespace {
-constexpr std::size_t kProcMemFirstMax = 4096;  // reads up to this size try /proc/PID/mem first
-}  // namespace
 
 std::size_t LinuxProcess::read_proc_mem(std::uint64_t addr, std::span<std::byte> out,
                                         std::size_t done, int& err) noexcept {
@@ -50,14 +39,6 @@ ReadResult LinuxProcess::read_memory(std::uint64_t addr, std::span<std::byte> ou
   const std::size_t n = requestable_length(addr, out.size());
   if (n == 0) return {0, Error::no_memory};
   out = out.first(n);
-
-  if (n <= kProcMemFirstMax && !proc_mem_only_) {
-    ++stats_.proc_mem_reads;
-    const ssize_t got = ::pread(mem_fd_.get(), out.data(), n, static_cast<off_t>(addr));
-    if (got == static_cast<ssize_t>(n)) return {n, Error::none};
-    // Short or failed (an unmapped page, a process gone or exec'd): the general path below
-    // reads it again and says why, exactly as for a larger read.
-  }
 
   std::size_t done = 0;
   int err = 0;
