@@ -22,12 +22,13 @@ void encode_hex(const unsigned char* src, std::size_t n, char* out, unsigned& su
                 Path path = Path::best) noexcept;
 
 // Hex as encode_hex, with the runs of a byte whose two hex digits are the same (00, 11, ... ff:
-// zeroed memory above all) run-length encoded: a run that covers a whole 32-byte block is sent as
-// the digit, then `*` and a repeat count (the count plus 29, as a character), as many times as
-// needed: 64 zero bytes (128 digits 0) go out as "0*~0*:". gdb and lldb expand such runs in
+// zeroed memory above all) run-length encoded: a run that covers a whole 32-byte block is sent
+// as the digit, then `*` and a repeat count (the count plus 29, as a character), as many times
+// as needed: 64 zero bytes (128 digits 0) go out as "0*~0*:". gdb and lldb expand such runs in
 // any reply, and gdbserver sends them the same way. Counts that would be sent as '#', '$', '*',
-// '+', '-' or '}' are never used. Returns the characters written (at most 2n); adds them to `sum` (mod 256).
-// Data without such runs costs one more read of each 32-byte block. In place as encode_hex.
+// '+', '-' or '}' are never used. Returns the characters written (at most 2n); adds them to
+// `sum` (mod 256). Data without such runs costs one more look at each 32-byte block. In place as
+// encode_hex.
 std::size_t encode_hex_runs(const unsigned char* src, std::size_t n, char* out, unsigned& sum,
                             Path path = Path::best) noexcept;
 
