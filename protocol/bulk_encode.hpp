@@ -37,4 +37,11 @@ std::size_t encode_hex_runs(const unsigned char* src, std::size_t n, char* out, 
 std::size_t escape_binary(const unsigned char* src, std::size_t n, char* out, unsigned& sum,
                           Path path = Path::best) noexcept;
 
+// escape_binary with runs of a byte that needs no escape (zeros above all) run-length encoded,
+// as encode_hex_runs does for hex: the byte, `*` and a safe count. gdb expands runs in every
+// packet before it undoes escapes; lldb 19 does the same in its `x` replies (seen reading 1 MiB
+// of zeros with marker words, compressed). In place as escape_binary.
+std::size_t escape_binary_runs(const unsigned char* src, std::size_t n, char* out,
+                               unsigned& sum, Path path = Path::best) noexcept;
+
 }  // namespace rspstub::protocol::bulk

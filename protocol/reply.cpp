@@ -31,7 +31,7 @@ constexpr HexTables kHex;
 char* encode_bulk(const unsigned char* src, std::size_t n, char* out, unsigned& sum,
                   StagedEncoding enc) noexcept {
   if (enc == StagedEncoding::hex) return out + bulk::encode_hex_runs(src, n, out, sum);
-  return out + bulk::escape_binary(src, n, out, sum);
+  return out + bulk::escape_binary_runs(src, n, out, sum);
 }
 
 }  // namespace

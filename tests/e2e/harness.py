@@ -365,6 +365,24 @@ def expand_runs(payload):
     return RUN_LENGTH.sub(lambda m: m.group(1) * (m.group(2)[0] - 28), payload)
 
 
+ZEROS_BYTES = 65536  # the demo's g_zeros block
+
+
+def check_zeros_around_counter(path, low, high, what):
+    """The file a client wrote of the demo's g_zeros: ZEROS_BYTES bytes, zero but for the middle
+    word, which holds a g_counter from low to high (None: no upper bound)."""
+    with open(path, "rb") as f:
+        zeros = f.read()
+    check(len(zeros) == ZEROS_BYTES, f"{what} wrote {len(zeros)} bytes, not {ZEROS_BYTES}")
+    middle = ZEROS_BYTES // 2
+    live = int.from_bytes(zeros[middle:middle + 8], "little")
+    check(zeros[:middle] == bytes(middle) and zeros[middle + 8:] == bytes(ZEROS_BYTES - middle - 8),
+          f"{what} of g_zeros: bytes other than the middle word are not zero")
+    check(live >= low and (high is None or live <= high),
+          f"{what} of g_zeros: the middle word is {live}; g_counter was {low} before the read "
+          f"and {high} after the session")
+
+
 def decode_hex_reply(reply):
     """Bytes of an `m` reply; an error or empty reply comes back as a str ("E04", "")."""
     if not reply or is_error_reply(reply) or not re.fullmatch(rb"(?:[0-9a-fA-F]{2})+", reply):

@@ -32,9 +32,6 @@ BAD_SIGNS = [
 ]
 
 
-ZEROS_BYTES = 65536  # the demo's g_zeros block
-
-
 def gdb_command(gdb, port, demo_path, commands):
     argv = [gdb, "-batch", "-nx", "-iex", "set debuginfod enabled off",
             "-ex", f"target remote 127.0.0.1:{port}"]
@@ -68,7 +65,8 @@ def main(ctx):
         "print g_counter",
         "shell sleep 0.3",
         "print g_counter",
-        f"dump binary memory {zeros_file} {zeros_addr:#x} {zeros_addr + ZEROS_BYTES:#x}",
+        f"dump binary memory {zeros_file} {zeros_addr:#x} "
+        f"{zeros_addr + harness.ZEROS_BYTES:#x}",
         "print g_message",
         "print *(int*)8",
         "x/2gx &g_counter",
@@ -99,17 +97,7 @@ def main(ctx):
 
     # The heap zeros: m replies of run-length encoded zeros, expanded by gdb, around the word
     # the ticker keeps at g_counter (read after c2 was printed, before the session ended).
-    with open(zeros_file, "rb") as f:
-        zeros = f.read()
-    check(len(zeros) == ZEROS_BYTES, f"dump binary memory wrote {len(zeros)} bytes, not "
-                                     f"{ZEROS_BYTES}")
-    middle = ZEROS_BYTES // 2
-    live = int.from_bytes(zeros[middle:middle + 8], "little")
-    check(zeros[:middle] == bytes(middle) and zeros[middle + 8:] == bytes(ZEROS_BYTES - middle - 8),
-          "dump binary memory of g_zeros: bytes other than the middle word are not zero")
-    check(live >= c2 and (after is None or live <= after),
-          f"dump binary memory of g_zeros: the middle word is {live}; g_counter was {c2} before "
-          f"the dump and {after} after the session")
+    harness.check_zeros_around_counter(zeros_file, c2, after, "dump binary memory")
 
     # g_message: the heap string, at the address the demo printed (in [heap], not in the ELF).
     m = re.fullmatch(r'(0x[0-9a-f]+) "(.*)"', values[2])

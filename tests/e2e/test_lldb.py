@@ -8,10 +8,12 @@ both > 0 and increasing; g_message is the heap string at the heap address the de
 unmapped read fails with "memory read failed"; `memory read` at &g_counter; `thread list` shows the
 demo's 2 threads; lldb exits 0 (it sends `k` on the way out: rspstub --no-stop must not kill); the
 demo keeps running; rspstub keeps serving (or, with --once, exits by itself) and a second lldb
-session sees g_counter advance.
+session sees g_counter advance. `memory read --binary` of the demo's 64 KiB of heap zeros (sent
+run-length encoded in `x` replies) gives zeros around a middle word that holds a live g_counter.
 With --threads: `thread list`, `bt all` and `register read` show each thread's real PC and SP.
 """
 
+import os
 import re
 import sys
 import time
@@ -56,6 +58,8 @@ def main(ctx):
     demo = ctx.start_demo()
     counter_addr = demo.addresses["&g_counter"]
     heap_string_addr = demo.addresses["g_message"]
+    zeros_addr = demo.addresses["g_zeros"]
+    zeros_file = os.path.join(ctx.tmp, "zeros.bin")
     stub = ctx.start_stub(demo, once=once)
 
     before = demo.peek_u64(counter_addr)
@@ -63,6 +67,8 @@ def main(ctx):
         "target variable g_counter",
         "script import time; time.sleep(0.3)",
         "target variable g_counter",
+        f"memory read --binary --force --outfile {zeros_file} {zeros_addr:#x} "
+        f"{zeros_addr + harness.ZEROS_BYTES:#x}",
         "target variable g_message",
         UNMAPPED_READ,
         "memory read -s8 -fx -c2 &g_counter",
@@ -86,6 +92,10 @@ def main(ctx):
         check(before <= c1 <= c2 <= after,
               f"g_counter read through lldb as {c1}, {c2}; /proc/PID/mem said {before} before "
               f"the session and {after} after it")
+
+    # The heap zeros: x replies of run-length encoded zeros, expanded by lldb, around the word
+    # the ticker keeps at g_counter (read after c2 was printed, before the session ended).
+    harness.check_zeros_around_counter(zeros_file, c2, after, "memory read --binary")
 
     # g_message: the heap string, at the address the demo printed (in [heap], not in the ELF).
     m = re.search(r'^\(char \*\) g_message = (0x[0-9a-f]+) "(.*)"$', out, re.M)

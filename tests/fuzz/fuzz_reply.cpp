@@ -5,7 +5,7 @@
 //   0 begin(ack)          1 put(char)          2 put(string)        3 put_binary(bytes)
 //   4 put_hex(bytes)      5 put_hex_text(text) 6 put_hex_number(u64) 7 put_error(code, style)
 //   8 stage(n, source, prefix) + fill + encode_staged(used, hex|binary) — the zero-copy hot path
-//     (hex there is run-length encoded: see Reference::hex_runs)
+//     (run-length encoded there: see Reference::runs)
 // Every op ≥ 9 (and the end of the input) finishes the packet and checks:
 //   wire() == [+]$<reference payload>#<checksum of it>, packet() and payload() agree, and the
 //   staged span never overlaps bytes already written and stays inside the buffer.
@@ -80,14 +80,14 @@ struct Reference {
       payload += kDigits[static_cast<unsigned>(x) & 15];
     }
   }
-  // A memory read's hex: run-length encoded as protocol/bulk_encode.hpp specifies, here by its
-  // portable code out of place (the run lengths themselves are checked against their expansion
-  // in tests/protocol and fuzz_session); the hot path must give the same bytes in place.
-  void hex_runs(std::span<const std::byte> b) {
+  // A memory read's hex or binary: run-length encoded as protocol/bulk_encode.hpp specifies,
+  // here by its portable code out of place (the run lengths themselves are checked against their
+  // expansion in tests/protocol and fuzz_session); the hot path must give the same bytes in place.
+  void runs(std::span<const std::byte> b, bool hex) {
+    const auto encode = hex ? p::bulk::encode_hex_runs : p::bulk::escape_binary_runs;
     std::string out(2 * b.size(), '\0');
     unsigned sum = 0;
-    const std::size_t n =
-        p::bulk::encode_hex_runs(reinterpret_cast<const unsigned char*>(b.data()), b.size(),
+    const std::size_t n = encode(reinterpret_cast<const unsigned char*>(b.data()), b.size(),
                                  out.data(), sum, p::bulk::Path::portable);
     payload.append(out.data(), n);
   }
@@ -234,8 +234,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         buf.encode_staged(used, enc);
         if (take != 0) {
           for (char c : prefix) ref.raw(c);
-          if (enc == p::StagedEncoding::hex) ref.hex_runs(as_bytes(raw));
-          else ref.put(as_bytes(raw));
+          ref.runs(as_bytes(raw), enc == p::StagedEncoding::hex);
         }
         check(buf.payload() == ref.payload, "payload() differs after encode_staged()");
         break;

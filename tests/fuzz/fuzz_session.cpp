@@ -19,9 +19,9 @@
 //   - every output is empty, `-` (only while acks are on), or [+]$<payload>#<cs> with the `+`
 //     only while acks are on, a correct checksum, and a payload with no bare `$` or `#`, every
 //     `}` escaping one of `$`, `#`, `*`, `}`, and every bare `*` a run length: after a character,
-//     before a count from ' ' to '~' that is none of `#$*+-}` (m replies compress runs);
+//     before a count from ' ' to '~' that is none of `#$*+-}` (m and x replies compress runs);
 //   - a memory read (m, x) is answered with an error or with 1 to min(length, what one reply
-//     carries) bytes that are exactly the fake process's bytes at that address (m: after its
+//     carries) bytes that are exactly the fake process's bytes at that address (after their
 //     run lengths are expanded);
 //   - no output is longer than max(2 * PacketSize + 6, 2048): `+$b` + an x reply's PacketSize
 //     bytes escaped to at most twice that + `#cs` (m replies and qXfer chunks carry half as
@@ -207,8 +207,19 @@ void check_read(std::string_view request, std::string_view body, stub::XDialect 
       if (!body.starts_with('b')) fail("x reply without its `b` (gdb dialect)", out, at);
       body.remove_prefix(1);
     }
-    for (std::size_t i = 0; i < body.size(); ++i)
-      data += body[i] == '}' ? static_cast<char>(body[++i] ^ 0x20) : body[i];
+    std::string raw;  // run lengths expanded first, then escapes undone, as gdb and lldb do
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      if (body[i] == '}' && i + 1 < body.size()) {
+        raw += body[i];
+        raw += body[++i];
+      } else if (body[i] == '*' && !raw.empty() && i + 1 < body.size()) {
+        raw.append(static_cast<unsigned char>(body[++i]) - 29u, raw.back());
+      } else {
+        raw += body[i];
+      }
+    }
+    for (std::size_t i = 0; i < raw.size(); ++i)
+      data += raw[i] == '}' ? static_cast<char>(raw[++i] ^ 0x20) : raw[i];
   }
   if (data.empty()) fail("a read answered with neither data nor an error", out, at);
   if (data.size() > std::min<std::uint64_t>(r.length, limit)) {

@@ -116,31 +116,46 @@ BOOST_AUTO_TEST_CASE(large_random_inputs) {
 // Run-length hex (encode_hex_runs): what a client gets back after expanding `c*N` as gdb does.
 namespace {
 
-// Encodes `data` out of place and in place; both must expand to the plain hex, carry the sum of
-// what they wrote, use only safe counts, and be no longer than the plain hex. Returns the wire.
-std::string check_runs(std::span<const std::byte> data, Path path) {
-  const std::string plain = rsptest::ref_hex(data);
+// Encodes `data` with encode_hex_runs (hex) or escape_binary_runs, out of place and in place.
+// Both must give the same wire; expanded as gdb does (then unescaped, for binary) it must give
+// the plain hex or the bytes back; the sum must be of what was written; every count must be
+// safe; and the wire must be no longer than without runs. Returns the wire.
+std::string check_runs(std::span<const std::byte> data, Path path, bool hex) {
+  const auto encode = hex ? bulk::encode_hex_runs : bulk::escape_binary_runs;
   const auto* src = reinterpret_cast<const unsigned char*>(data.data());
   const std::size_t n = data.size();
   std::vector<char> out(2 * n + 1);
   unsigned sum = 7;
-  const std::size_t len = bulk::encode_hex_runs(src, n, out.data(), sum, path);
+  const std::size_t len = encode(src, n, out.data(), sum, path);
   const std::string wire(out.data(), len);
-  BOOST_TEST(len <= 2 * n);
-  BOOST_TEST(rsptest::ref_expand_runs(wire) == plain);
+  const std::string expanded = rsptest::ref_expand_runs(wire);
+  if (hex) {
+    BOOST_TEST(len <= 2 * n);
+    BOOST_TEST(expanded == rsptest::ref_hex(data));
+  } else {
+    BOOST_TEST(len <= rsptest::ref_escape(data).size());
+    std::string bytes;
+    for (std::size_t i = 0; i < expanded.size(); ++i)
+      bytes += expanded[i] == '}' ? static_cast<char>(expanded[++i] ^ 0x20) : expanded[i];
+    BOOST_TEST((bytes == std::string(reinterpret_cast<const char*>(src), n)));
+  }
   BOOST_TEST((sum & 255) == ((7 + byte_sum(wire)) & 255));
   for (std::size_t i = 0; i < wire.size(); ++i) {
+    if (!hex && wire[i] == '}') {
+      ++i;  // an escaped byte, never a run's
+      continue;
+    }
     if (wire[i] != '*') continue;
     BOOST_TEST_REQUIRE(i + 1 < wire.size());
-    const char count = wire[i + 1];
+    const char count = wire[++i];
     BOOST_TEST((count >= ' ' && count <= '~'));  // a repeat of 3 to 97
     BOOST_TEST(std::string_view("#$*+-}").find(count) == std::string_view::npos);
   }
   std::vector<char> room(n + n + 1);
   if (n != 0) std::memcpy(room.data() + n, data.data(), n);
   unsigned in_place_sum = 0;
-  const std::size_t in_place_len = bulk::encode_hex_runs(
-      reinterpret_cast<const unsigned char*>(room.data() + n), n, room.data(), in_place_sum, path);
+  const std::size_t in_place_len = encode(reinterpret_cast<const unsigned char*>(room.data() + n),
+                                          n, room.data(), in_place_sum, path);
   BOOST_TEST((std::string_view(room.data(), in_place_len) == wire));
   BOOST_TEST((in_place_sum & 255) == byte_sum(wire));
   return wire;
@@ -148,11 +163,42 @@ std::string check_runs(std::span<const std::byte> data, Path path) {
 
 }  // namespace
 
+BOOST_AUTO_TEST_CASE(binary_runs_of_bytes_that_need_no_escape_are_compressed_and_expand_back) {
+  for (Path path : {Path::portable, Path::avx2}) {
+    std::vector<std::byte> zeros(65536, std::byte{0});
+    BOOST_TEST(check_runs(zeros, path, false).size() < 2048u);
+    // Runs of 0-300 bytes of bytes that need no escape (00, 'A', ff) and of ones that do ('#',
+    // '}', '*': never compressed), between random bytes, at every offset within a block.
+    for (unsigned value : {0x00u, 0x41u, 0xffu, 0x23u, 0x7du, 0x2au}) {
+      for (std::size_t run = 0; run <= 300; run += (run < 70 ? 1 : 23)) {
+        for (std::size_t offset : {0u, 1u, 17u, 31u, 32u}) {
+          BOOST_TEST_CONTEXT(name(path) << " byte " << value << " run " << run << " at "
+                                        << offset) {
+            auto data = rsptest::test_bytes(offset + run + 40, static_cast<std::uint32_t>(run));
+            for (std::size_t i = 0; i < run; ++i) data[offset + i] = std::byte(value);
+            const std::string wire = check_runs(data, path, false);
+            const bool special = value == 0x23 || value == 0x7d || value == 0x2a;
+            if (run >= 32 + 31 && !special)
+              BOOST_TEST(wire.size() < rsptest::ref_escape(data).size());
+            if (special) BOOST_TEST(wire == rsptest::ref_escape(data));
+          }
+        }
+      }
+    }
+    // Runs whose last count would be unsafe: 98 bytes per full group, then 8 or 14 left.
+    for (std::size_t bytes : {106u, 112u, 100u, 204u, 210u}) {
+      BOOST_TEST_CONTEXT(name(path) << " " << bytes << " zero bytes") {
+        check_runs(std::vector<std::byte>(bytes, std::byte{0}), path, false);
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(runs_of_one_digit_bytes_are_compressed_and_expand_back) {
   for (Path path : {Path::portable, Path::avx2}) {
     // Zeroed memory: 64 KiB of zeros is 128 Ki digits in about 4 KiB.
     std::vector<std::byte> zeros(65536, std::byte{0});
-    BOOST_TEST(check_runs(zeros, path).size() < 4096u);
+    BOOST_TEST(check_runs(zeros, path, true).size() < 4096u);
     // Runs of every length from 0 to 300 of every one-digit byte (00, 11, ... ff) and of one
     // that is not (0x12: "1212..." has no run of one digit), between random bytes, at every
     // offset within a 32-byte block.
@@ -163,7 +209,7 @@ BOOST_AUTO_TEST_CASE(runs_of_one_digit_bytes_are_compressed_and_expand_back) {
                                         << offset) {
             auto data = rsptest::test_bytes(offset + run + 40, static_cast<std::uint32_t>(run));
             for (std::size_t i = 0; i < run; ++i) data[offset + i] = std::byte(value);
-            const std::string wire = check_runs(data, path);
+            const std::string wire = check_runs(data, path, true);
             // A run over a whole block of a one-digit byte is always compressed.
             if (run >= 32 + 31 && value != 0x12) BOOST_TEST(wire.size() < 2 * data.size());
             if (value == 0x12) BOOST_TEST(wire.size() == 2 * data.size());
@@ -175,7 +221,7 @@ BOOST_AUTO_TEST_CASE(runs_of_one_digit_bytes_are_compressed_and_expand_back) {
     // 97), then 8 digits left (a count of 7: '$') or 14 (13: '*'); and 2 left, sent plain.
     for (std::size_t bytes : {53u, 56u, 50u, 102u, 105u}) {
       BOOST_TEST_CONTEXT(name(path) << " " << bytes << " zero bytes") {
-        check_runs(std::vector<std::byte>(bytes, std::byte{0}), path);
+        check_runs(std::vector<std::byte>(bytes, std::byte{0}), path, true);
       }
     }
   }

@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(large_read_exact_every_byte) {
   BOOST_TEST(unescape(ask("x600000,2000")) == "b" + pattern(0x600000, 0x2000));
 }
 
-BOOST_AUTO_TEST_CASE(m_compresses_runs_and_clients_expand_them_to_the_exact_bytes) {
+BOOST_AUTO_TEST_CASE(m_and_x_compress_runs_and_clients_expand_them_to_the_exact_bytes) {
   // 4 KiB of zeros with a word in the middle that changes: the reply is run-length encoded
   // (`0*~`...), far shorter than its hex, and expands, as gdb and lldb expand it on receipt, to
   // exactly the bytes of the moment.
@@ -88,10 +88,14 @@ BOOST_AUTO_TEST_CASE(m_compresses_runs_and_clients_expand_them_to_the_exact_byte
     BOOST_TEST(reply.size() < 300u);
     BOOST_TEST(reply.find('*') != std::string::npos);
     BOOST_TEST(expand_runs(reply) == to_hex(want));
+    // x too: runs expanded first, then escapes undone, as gdb and lldb do.
+    const std::string binary = ask("x700000,1000");
+    BOOST_TEST(binary.size() < 200u);
+    BOOST_TEST(unescape(expand_runs(binary)) == "b" + want);
   }
-  // The pattern has no such runs: its replies stay plain hex. x is never compressed.
+  // The pattern has no such runs: its replies stay as they were.
   BOOST_TEST(ask("m600000,1000") == to_hex(pattern(0x600000, 0x1000)));
-  BOOST_TEST(unescape(ask("x700000,40")) == "b" + std::string(0x40, '\0'));
+  BOOST_TEST(unescape(ask("x600000,1000")) == "b" + pattern(0x600000, 0x1000));
 }
 
 BOOST_AUTO_TEST_CASE(writes_when_allowed) {

@@ -36,7 +36,10 @@ struct SpeculationFixture : RunFixture {
     return buf;
   }
   // An x read's payload, unescaped.
-  std::string read_x(std::uint64_t addr, std::size_t n) { return unescape(ask(x_packet(addr, n))); }
+  // As a client reads it: run lengths expanded, then escapes undone.
+  std::string read_x(std::uint64_t addr, std::size_t n) {
+    return unescape(expand_runs(ask(x_packet(addr, n))));
+  }
   static std::string m_packet(std::uint64_t addr, std::size_t n) {
     return "m" + x_packet(addr, n).substr(1);
   }
