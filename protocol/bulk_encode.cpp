@@ -267,10 +267,6 @@ char* put_run(char c, std::size_t length, char* o, unsigned& sum) noexcept {
   return o;
 }
 
-}  // namespace
-
-namespace {
-
 // The loop both run-length encoders share. A run is looked for a block at a time: a block whose
 // bytes are all one byte b with may_run(b). It then reaches back over equal bytes before the
 // block and on over the blocks and bytes after it, and goes out as put_run(run_char(b), length
